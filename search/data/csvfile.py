@@ -1,0 +1,231 @@
+"""Reading a series from a CSV file, with an error a person can act on for every bad input."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from search.data.series import Series
+from search.errors import DataError
+
+DEFAULT_VALIDATION_FRACTION = 0.2
+FILLS = ("interpolate", "previous")
+_TIME_NAMES = ("date", "time", "timestamp", "datetime", "ds")
+
+
+def read_csv_series(
+    path: str | Path,
+    column: str | None = None,
+    *,
+    time_column: str | None = None,
+    split: int | float | None = None,
+    fill: str | None = None,
+) -> Series:
+    """The series in ``column`` of a CSV file whose rows are in time order.
+
+    ``split`` is the first validation row as an integer, or the training fraction as a
+    float in (0, 1); by default the last 20 % validates. ``fill`` (``interpolate`` or
+    ``previous``) fills missing values and gaps in the time column; without it they are
+    an error. A time column, given or found by name, is kept for plots and forecasts.
+    """
+    path = Path(path)
+    table = _read_table(path)
+    column = _pick_column(table, column, time_column, path)
+    time_column = _pick_time_column(table, time_column, column, path)
+
+    values = _numbers(table[column], column, path)
+    time = _time_values(table[time_column], time_column, path) if time_column else None
+    if time is not None:
+        values, time = _regularise(values, time, time_column, path, fill)
+    values = _fill_missing(values, column, path, fill)
+    if len(values) < 2:
+        raise DataError(f"{path}: column {column!r} has {len(values)} value; need at least 2")
+
+    return Series(
+        name=f"{path.name}:{column}",
+        values=values.astype("float32"),
+        split=resolve_split(split, len(values), where=str(path)),
+        time=time,
+    )
+
+
+def resolve_split(split: int | float | None, length: int, *, where: str) -> int:
+    """The index of the first validation value, from an index, a fraction or the default."""
+    if split is None:
+        index = round(length * (1 - DEFAULT_VALIDATION_FRACTION))
+    elif isinstance(split, float) and not float(split).is_integer():
+        if not 0 < split < 1:
+            raise DataError(f"{where}: split {split} is not a training fraction between 0 and 1")
+        index = round(length * split)
+    else:
+        index = int(split)
+    if not 0 < index < length:
+        raise DataError(
+            f"{where}: split {split} is outside the series (it has {length} values); "
+            f"give a row index between 1 and {length - 1} or a fraction such as 0.8"
+        )
+    return index
+
+
+def _read_table(path: Path) -> pd.DataFrame:
+    if not path.exists():
+        raise DataError(f"{path}: no such data file")
+    if path.is_dir():
+        raise DataError(f"{path}: is a directory, not a CSV file")
+    try:
+        if path.stat().st_size == 0:
+            raise DataError(f"{path}: the file is empty; expected a header line and rows")
+        # Blank lines are kept: in a one-column file a blank line is a missing value.
+        table = pd.read_csv(
+            path, dtype=str, keep_default_na=False, skipinitialspace=True, skip_blank_lines=False
+        )
+    except DataError:
+        raise
+    except PermissionError:
+        raise DataError(f"{path}: cannot read the file (permission denied)") from None
+    except UnicodeDecodeError:
+        raise DataError(f"{path}: is not a text CSV file (it is not UTF-8)") from None
+    except pd.errors.EmptyDataError:
+        raise DataError(f"{path}: the file is empty; expected a header line and rows") from None
+    except (pd.errors.ParserError, ValueError) as exc:
+        detail = str(exc).strip().splitlines()[-1] if str(exc).strip() else "unreadable"
+        raise DataError(f"{path}: is not a readable CSV file ({detail})") from None
+    except OSError as exc:
+        raise DataError(f"{path}: cannot read the file ({exc.strerror or exc})") from None
+    filled = (table != "").any(axis=1).to_numpy()
+    table = table.iloc[: int(np.flatnonzero(filled)[-1]) + 1] if filled.any() else table.iloc[:0]
+    if table.empty:
+        raise DataError(f"{path}: has a header but no rows")
+    table.columns = [str(name).strip() for name in table.columns]
+    return table
+
+
+def _pick_column(
+    table: pd.DataFrame, column: str | None, time_column: str | None, path: Path
+) -> str:
+    names = list(table.columns)
+    listed = ", ".join(repr(name) for name in names)
+    if column is not None:
+        if column not in names:
+            raise DataError(f"{path}: no column {column!r}; the columns are {listed}")
+        return column
+    time_like = {time_column} | {n for n in names if n.lower() in _TIME_NAMES}
+    candidates = [n for n in names if n not in time_like]
+    if len(candidates) == 1:
+        return candidates[0]
+    raise DataError(f"{path}: say which column to forecast with --column; the columns are {listed}")
+
+
+def _pick_time_column(
+    table: pd.DataFrame, time_column: str | None, column: str, path: Path
+) -> str | None:
+    if time_column is not None:
+        if time_column not in table.columns:
+            listed = ", ".join(repr(name) for name in table.columns)
+            raise DataError(f"{path}: no time column {time_column!r}; the columns are {listed}")
+        if time_column == column:
+            raise DataError(f"{path}: the time column and the value column are both {column!r}")
+        return time_column
+    found = [n for n in table.columns if n.lower() in _TIME_NAMES and n != column]
+    return found[0] if found else None
+
+
+def _line(row: int) -> int:
+    """The file's line number of a data row (line 1 is the header)."""
+    return int(row) + 2
+
+
+def _numbers(raw: pd.Series, column: str, path: Path) -> np.ndarray:
+    text = raw.str.strip()
+    values = pd.to_numeric(text.where(text != "", None), errors="coerce")
+    missing_text = text.isin(["", "NA", "N/A", "NaN", "nan", "null", "NULL", "None", "-"])
+    bad = values.isna() & ~missing_text
+    if bad.any():
+        row = int(np.flatnonzero(bad.to_numpy())[0])
+        count = int(bad.sum())
+        more = f" ({count} such values)" if count > 1 else ""
+        raise DataError(
+            f"{path}: column {column!r}, line {_line(row)}: {raw.iloc[row]!r} is not a number{more}"
+        )
+    result = values.to_numpy(dtype="float64")
+    infinite = np.isinf(result)
+    if infinite.any():
+        row = int(np.flatnonzero(infinite)[0])
+        raise DataError(f"{path}: column {column!r}, line {_line(row)}: the value is infinite")
+    return result
+
+
+def _time_values(raw: pd.Series, column: str, path: Path) -> np.ndarray:
+    text = raw.str.strip()
+    if (text == "").any():
+        row = int(np.flatnonzero((text == "").to_numpy())[0])
+        raise DataError(f"{path}: time column {column!r}, line {_line(row)}: the time is missing")
+    numbers = pd.to_numeric(text, errors="coerce")
+    if not numbers.isna().any():
+        time = numbers.to_numpy()
+    else:
+        try:
+            time = pd.to_datetime(text, format="mixed").to_numpy()
+        except (ValueError, TypeError) as exc:
+            raise DataError(
+                f"{path}: time column {column!r} holds values that are neither numbers nor "
+                f"dates ({exc}); name the right column with --time-column"
+            ) from None
+    steps = np.diff(time)
+    zero = steps == steps.dtype.type(0)
+    if (steps < steps.dtype.type(0)).any() or zero.any():
+        row = int(np.flatnonzero(~(steps > steps.dtype.type(0)))[0]) + 1
+        what = "repeats the time before it" if zero[row - 1] else "is earlier than the row before"
+        raise DataError(
+            f"{path}: time column {column!r}, line {_line(row)}: {raw.iloc[row]!r} {what}; "
+            "rows must be in time order, one per time step"
+        )
+    return time
+
+
+def _regularise(
+    values: np.ndarray, time: np.ndarray, column: str, path: Path, fill: str | None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Find missing time steps (gaps); with ``fill``, insert them as missing values."""
+    if len(time) < 3:
+        return values, time
+    steps = np.diff(time)
+    step = pd.Series(steps).mode().iloc[0]
+    gaps = steps > step
+    if not gaps.any():
+        return values, time
+    missing = int(sum(int(s // step) - 1 for s in steps[gaps]))
+    row = int(np.flatnonzero(gaps)[0])
+    if fill is None:
+        raise DataError(
+            f"{path}: time column {column!r} has {missing} missing time steps, the first "
+            f"after line {_line(row)} ({time[row]}); use --fill interpolate or --fill previous "
+            "to fill them"
+        )
+    grid = np.arange(time[0], time[-1] + step, step)[: int((time[-1] - time[0]) // step) + 1]
+    filled = pd.Series(values, index=time).reindex(grid)
+    return filled.to_numpy(dtype="float64"), grid
+
+
+def _fill_missing(values: np.ndarray, column: str, path: Path, fill: str | None) -> np.ndarray:
+    missing = np.isnan(values)
+    if not missing.any():
+        return values
+    if fill is None:
+        row = int(np.flatnonzero(missing)[0])
+        raise DataError(
+            f"{path}: column {column!r} has {int(missing.sum())} missing values, the first on "
+            f"line {_line(row)}; use --fill interpolate or --fill previous to fill them"
+        )
+    if missing.all():
+        raise DataError(f"{path}: column {column!r} has no values at all")
+    series = pd.Series(values)
+    if fill == "interpolate":
+        series = series.interpolate(limit_direction="both")
+    elif fill == "previous":
+        series = series.ffill().bfill()
+    else:
+        raise DataError(f"unknown --fill {fill!r}; choose {' or '.join(FILLS)}")
+    return series.to_numpy(dtype="float64")
