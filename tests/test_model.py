@@ -1,0 +1,76 @@
+"""Models built from configurations, and their stand-alone form."""
+
+from __future__ import annotations
+
+import keras
+import numpy as np
+import pytest
+
+from search.data import Scaler
+from search.model import build_model, describe, layer_units, stand_alone
+
+BASE = {
+    "cell": "lstm",
+    "depth": 1,
+    "units": 4,
+    "bidirectional": False,
+    "dropout": 0.0,
+    "optimizer": "adam",
+    "learning_rate": 1e-3,
+    "loss": "huber",
+    "window": 6,
+    "scaling": "standard",
+    "batch_size": 8,
+}
+
+
+def _config(**changes):
+    return {**BASE, **changes}
+
+
+@pytest.mark.parametrize("cell, layer", [("rnn", "SimpleRNN"), ("lstm", "LSTM"), ("gru", "GRU")])
+def test_each_cell_builds_stacked_layers_that_return_sequences_but_the_last(cell, layer):
+    model = build_model(_config(cell=cell, depth=3, units=5), jit_compile=False)
+    recurrent = [lay for lay in model.layers if type(lay).__name__ == layer]
+    assert len(recurrent) == 3
+    assert [lay.return_sequences for lay in recurrent] == [True, True, False]
+    assert model.output_shape == (None, 1)
+
+
+def test_per_layer_units_and_bidirectional_layers():
+    config = _config(depth=2, bidirectional=True, units_1=8, units_2=3)
+    config.pop("units")
+    assert layer_units(config) == [8, 3]
+    model = build_model(config, jit_compile=False)
+    wrapped = [lay for lay in model.layers if isinstance(lay, keras.layers.Bidirectional)]
+    assert [w.forward_layer.units for w in wrapped] == [8, 3]
+    assert describe(config) == "BiLSTM 8-3"
+
+
+def test_the_course_scaling_multiplies_the_output_by_100_with_a_builtin_layer():
+    model = build_model(_config(scaling="course"), jit_compile=False)
+    last = model.layers[-1]
+    assert isinstance(last, keras.layers.Rescaling) and last.scale == 100.0
+    assert not any(isinstance(lay, keras.layers.Lambda) for lay in model.layers)
+
+
+def test_optimizer_loss_and_rate_come_from_the_configuration():
+    model = build_model(
+        _config(optimizer="sgd", momentum=0.8, learning_rate=5e-6, loss="mse"), jit_compile=False
+    )
+    assert isinstance(model.optimizer, keras.optimizers.SGD)
+    assert float(model.optimizer.learning_rate) == pytest.approx(5e-6)
+    assert float(model.optimizer.momentum) == pytest.approx(0.8)
+    assert model.loss == "mse"
+
+
+def test_the_stand_alone_model_reads_raw_windows_and_loads_safely(tmp_path):
+    model = build_model(_config(), jit_compile=False)
+    scaler = Scaler("standard", mean=50.0, std=10.0)
+    raw = np.random.RandomState(0).uniform(30, 70, size=(5, 6)).astype("float32")
+    expected = scaler.inverse(model.predict_on_batch(scaler.transform(raw)[..., None])[:, 0])
+    wrapped = stand_alone(model, scaler, 6)
+    path = tmp_path / "model.keras"
+    wrapped.save(path)
+    loaded = keras.saving.load_model(path, safe_mode=True)
+    assert np.allclose(loaded.predict_on_batch(raw), expected, atol=1e-4)
