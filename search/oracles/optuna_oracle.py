@@ -1,0 +1,201 @@
+"""An Optuna sampler and pruner deciding for Keras Tuner, one study shared by all workers."""
+
+from __future__ import annotations
+
+import math
+import socket
+import time
+import zlib
+from typing import Any
+
+import keras_tuner as kt
+import optuna
+from optuna.trial import TrialState
+
+from search.errors import UsageError
+from search.names import OPTUNA_SAMPLERS, PRUNERS
+from search.oracles.base import StudyOracle, TrialStatus, ask
+from search.oracles.distributions import distribution, is_active, suggest
+from search.study import records as rec
+from search.study import retry_once
+from search.study.storage import quiet_experimental
+
+# How long a worker with nothing to start waits before it looks at the study again.
+IDLE_SECONDS = 2.0
+
+# Pruning waits for this many finished trials, and this many epochs of a trial, before
+# it compares: early epochs of recurrent models say little.
+PRUNE_STARTUP_TRIALS = 4
+PRUNE_WARMUP_EPOCHS = 5
+
+
+class OptunaOracle(StudyOracle):
+    """Asks the study for each trial's values: Optuna's sampler decides, its pruner stops.
+
+    ``budget`` counts trials of the whole study, whichever worker runs them: completed,
+    pruned and failed ones, and those running now. A trial whose worker died or was
+    interrupted does not count once its retry is queued.
+    """
+
+    def __init__(self, *, sampler: str, budget: int, **kwargs: Any):
+        kwargs.setdefault("max_trials", None)
+        super().__init__(**kwargs)
+        self.sampler = sampler
+        self.budget = budget
+        self._sampler_set = False
+
+    def populate_space(self, trial_id: str) -> dict[str, Any]:
+        if self._stop_reason():
+            return {"status": TrialStatus.STOPPED}
+        if not self._sampler_set:
+            # Made here, not earlier: only now does the space hold every hyperparameter a
+            # custom build_model declares (Keras Tuner discovers them when the tuner starts).
+            self.study.sampler = make_sampler(
+                self.sampler, seed=self._sampler_seed(), hyperparameters=self.hyperparameters
+            )
+            if self.sampler == "optuna-grid":  # a grid ends when every point is tried
+                self.budget = min(self.budget, grid_size(self.hyperparameters))
+            self._sampler_set = True
+        with quiet_experimental():
+            optuna.storages.fail_stale_trials(self.study)
+        trials = self.study.get_trials(deepcopy=False)
+        waiting = any(t.state == TrialState.WAITING for t in trials)
+        if not waiting:
+            used, running = _slots(trials, below=None)
+            if used >= self.budget:
+                if running:  # a running trial may still fail and need its retry run here
+                    time.sleep(IDLE_SECONDS)
+                    return {"status": TrialStatus.IDLE}
+                return {"status": TrialStatus.STOPPED}
+        live = ask(self.study)
+        if live.user_attrs.get(rec.RETRY_OF) is None:
+            used, _ = _slots(self.study.get_trials(deepcopy=False), below=live.number)
+            if used >= self.budget:
+                # Another worker took the last slot at the same moment.
+                live.set_user_attr(rec.SURPLUS, True)
+                self.study.tell(live, state=TrialState.FAIL)
+                return {"status": TrialStatus.IDLE}
+        values = self._suggest(live)
+        self._open(trial_id, live)
+        return {"status": TrialStatus.RUNNING, "values": values}
+
+    def _sampler_seed(self) -> int:
+        """The run's seed, moved on by what the study already holds.
+
+        A fresh single-worker run is reproducible; a process that takes over (a resumed
+        run, a recycled worker) or joins from another machine does not draw the values
+        already drawn by the one before it.
+        """
+        trials = self.study.get_trials(deepcopy=False)
+        seed = self.seed + len(trials)
+        here = socket.gethostname()
+        if any(str(t.user_attrs.get(rec.WORKER, here)).split(":")[0] != here for t in trials):
+            seed += zlib.crc32(here.encode()) % 1_000_000
+        return seed
+
+    def _suggest(self, live: optuna.Trial) -> dict[str, Any]:
+        values: dict[str, Any] = {}
+        for hp in self.hyperparameters.space:
+            if hp.name in values or not is_active(hp, values):
+                continue
+            dist = distribution(hp)
+            values[hp.name] = hp.value if dist is None else suggest(live, hp.name, dist)
+        return values
+
+    def abandon(self, trial_id: str, status: str, error: str) -> optuna.trial.FrozenTrial | None:
+        """Fail the trial and queue its configuration to run again (once)."""
+        frozen = super().abandon(trial_id, status, error)
+        if frozen is not None:
+            retry_once(self.study, frozen)
+        return frozen
+
+
+def _slots(trials: list[optuna.trial.FrozenTrial], *, below: int | None) -> tuple[int, int]:
+    """Trials that count against the budget, and how many of them are running.
+
+    With ``below``, only trials numbered below it count: the earlier ones own the slots.
+    """
+    superseded = {t.user_attrs.get(rec.RETRY_OF) for t in trials} - {None}
+    used = running = 0
+    for t in trials:
+        if below is not None and t.number >= below:
+            continue
+        if t.user_attrs.get(rec.SURPLUS) or t.state == TrialState.WAITING:
+            continue
+        if t.state == TrialState.FAIL and t.number in superseded:
+            continue
+        used += 1
+        running += t.state == TrialState.RUNNING
+    return used, running
+
+
+def default_pruner(tuner: str) -> str:
+    """Median pruning for Optuna's samplers; none for Keras Tuner's algorithms."""
+    return "median" if tuner in OPTUNA_SAMPLERS else "none"
+
+
+def make_sampler(
+    name: str, *, seed: int, hyperparameters: kt.HyperParameters
+) -> optuna.samplers.BaseSampler:
+    """The Optuna sampler called ``name``."""
+    if name == "tpe":
+        with quiet_experimental():
+            return optuna.samplers.TPESampler(
+                seed=seed, multivariate=True, group=True, constant_liar=True, n_startup_trials=8
+            )
+    if name == "optuna-random":
+        return optuna.samplers.RandomSampler(seed=seed)
+    if name == "qmc":
+        return optuna.samplers.QMCSampler(seed=seed, scramble=True)
+    if name == "cmaes":
+        return optuna.samplers.CmaEsSampler(seed=seed, warn_independent_sampling=False)
+    if name == "optuna-grid":
+        return _GridSampler(_grid(hyperparameters), seed=seed)
+    raise UsageError(
+        f"unknown Optuna sampler {name!r}; expected one of {', '.join(OPTUNA_SAMPLERS)}"
+    )
+
+
+def make_pruner(name: str, *, epochs: int) -> optuna.pruners.BasePruner:
+    """The Optuna pruner called ``name`` (``none`` never prunes)."""
+    if name == "median":
+        return optuna.pruners.MedianPruner(
+            n_startup_trials=PRUNE_STARTUP_TRIALS, n_warmup_steps=PRUNE_WARMUP_EPOCHS
+        )
+    if name == "halving":
+        return optuna.pruners.SuccessiveHalvingPruner(min_resource=PRUNE_WARMUP_EPOCHS)
+    if name == "hyperband":
+        return optuna.pruners.HyperbandPruner(
+            min_resource=min(PRUNE_WARMUP_EPOCHS, epochs), max_resource=epochs
+        )
+    if name == "none":
+        return optuna.pruners.NopPruner()
+    raise UsageError(f"unknown pruner {name!r}; expected one of {', '.join(PRUNERS)}")
+
+
+def _grid(hyperparameters: kt.HyperParameters) -> dict[str, list[Any]]:
+    """Every value of every hyperparameter, for Optuna's grid sampler."""
+    grid = {}
+    for hp in hyperparameters.space:
+        if isinstance(hp, kt.engine.hyperparameters.Fixed):
+            continue
+        if isinstance(hp, kt.engine.hyperparameters.Float) and hp.step is None:
+            raise UsageError(
+                f"optuna-grid needs finite values, but {hp.name!r} is a range with no step; "
+                "give it a step or use Choice"
+            )
+        grid[hp.name] = list(hp.values)
+    return grid
+
+
+def grid_size(hyperparameters: kt.HyperParameters) -> int:
+    """How many combinations a grid over ``hyperparameters`` holds."""
+    return math.prod(len(v) for v in _grid(hyperparameters).values())
+
+
+class _GridSampler(optuna.samplers.GridSampler):
+    """Optuna's grid, without its call to ``study.stop()`` once every point is taken: that
+    call only works inside ``study.optimize``, and the oracle's budget ends the search."""
+
+    def after_trial(self, study, trial, state, values) -> None:
+        pass

@@ -1,0 +1,118 @@
+"""What the study keeps about a run and each of its trials, and how it is read back.
+
+The study is the record of what happened: the leaderboard and the report are built from
+it alone, whichever worker or machine ran each trial.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import optuna
+from optuna.trial import TrialState
+
+# Trial user attributes.
+CONFIG = "config"
+VAL_MAE = "val_mae"
+EPOCHS = "epochs"
+BEST_EPOCH = "best_epoch"
+PARAMS = "params"
+TRAIN_SECONDS = "train_seconds"
+STOPPED = "stopped"
+ERROR = "error"
+TRACEBACK = "traceback"
+STATUS = "status"
+SEED = "seed"
+WORKER = "worker"
+RETRY_OF = "retry_of"
+SURPLUS = "surplus"
+FORECAST = "forecast"
+
+# Study user attributes: which run this study belongs to.
+RUN = "run"
+
+STALE_ERROR = "its worker stopped answering (no heartbeat)"
+
+
+@dataclass
+class TrialRecord:
+    """One trial as the study holds it."""
+
+    number: int
+    status: str
+    val_mae: float | None
+    config: dict[str, Any]
+    epochs: int | None = None
+    best_epoch: int | None = None
+    params: int | None = None
+    train_seconds: float | None = None
+    stopped: str | None = None
+    error: str | None = None
+    seed: int | None = None
+    worker: str | None = None
+    started: datetime | None = None
+    finished: datetime | None = None
+    retry_of: int | None = None
+    curve: list[float] = field(default_factory=list)
+
+
+def read_records(study: optuna.Study) -> list[TrialRecord]:
+    """Every trial of ``study`` in the order they started, surplus trials left out."""
+    trials = study.get_trials(deepcopy=False)
+    retried = {
+        t.user_attrs[RETRY_OF]: t.number for t in trials if t.user_attrs.get(RETRY_OF) is not None
+    }
+    return [_record(t, retried) for t in trials if not t.user_attrs.get(SURPLUS)]
+
+
+def _record(trial: optuna.trial.FrozenTrial, retried: dict[int, int]) -> TrialRecord:
+    attrs = trial.user_attrs
+    status = _status(trial)
+    error = attrs.get(ERROR)
+    if status in ("failed", "interrupted"):
+        if error is None:
+            error = STALE_ERROR
+        if trial.number in retried:
+            error = f"{error}; retried as trial {retried[trial.number]}"
+    value = attrs.get(VAL_MAE)
+    if value is None and trial.value is not None and math.isfinite(trial.value):
+        value = trial.value
+    curve = [trial.intermediate_values[step] for step in sorted(trial.intermediate_values)]
+    return TrialRecord(
+        number=trial.number,
+        status=status,
+        val_mae=value,
+        config=dict(attrs.get(CONFIG) or trial.params),
+        epochs=attrs.get(EPOCHS, len(curve) or None),
+        best_epoch=attrs.get(BEST_EPOCH),
+        params=attrs.get(PARAMS),
+        train_seconds=attrs.get(TRAIN_SECONDS),
+        stopped=attrs.get(STOPPED),
+        error=error,
+        seed=attrs.get(SEED),
+        worker=attrs.get(WORKER),
+        started=trial.datetime_start,
+        finished=trial.datetime_complete,
+        retry_of=attrs.get(RETRY_OF),
+        curve=curve,
+    )
+
+
+def _status(trial: optuna.trial.FrozenTrial) -> str:
+    if trial.state == TrialState.COMPLETE:
+        return "complete"
+    if trial.state == TrialState.PRUNED:
+        return "pruned"
+    if trial.state == TrialState.FAIL:
+        return trial.user_attrs.get(STATUS, "failed")
+    if trial.state == TrialState.WAITING:
+        return "waiting"
+    return "running"
+
+
+def run_identity(study: optuna.Study) -> dict[str, Any]:
+    """What the study says about its run: space, data, baselines (empty for a new study)."""
+    return dict(study.user_attrs.get(RUN) or {})
