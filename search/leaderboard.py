@@ -1,0 +1,182 @@
+"""The leaderboard: every trial of a study ranked by validation MAE, beside the baselines."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from search.files import write_csv
+from search.model import describe
+from search.study import TrialRecord
+
+LEADERBOARD_FILE = "leaderboard.csv"
+LEADING = ["rank", "trial", "status", "val_mae", "model"]
+TRAILING = ["epochs", "best_epoch", "params", "train_seconds", "error"]
+
+# Rows that have a score, in the order they are ranked; the others follow by trial number.
+_SCORED = ("complete", "pruned", "baseline")
+_ORDER_OF_THE_REST = {"running": 0, "waiting": 1, "interrupted": 2, "failed": 3}
+
+
+def build_leaderboard(
+    records: Sequence[TrialRecord], baselines: dict[str, float] | None = None
+) -> pd.DataFrame:
+    """One row per trial, best first, with a ``baseline`` row per baseline forecaster.
+
+    ``rank`` numbers the completed and pruned trials by ``val_mae``; failed trials come
+    last with their error. Each hyperparameter has a column, empty where it does not
+    apply (``units_3`` of a two-layer model).
+    """
+    parameters = _parameter_names(r.config for r in records)
+    rows = [_trial_row(r, parameters) for r in records]
+    for name, value in (baselines or {}).items():
+        rows.append({"status": "baseline", "model": name, "val_mae": round(value, 6)})
+    table = pd.DataFrame(rows, columns=[*LEADING, *parameters, *TRAILING])
+    table = _sorted(table)
+    table["rank"] = _ranks(table)
+    whole = [p for p in parameters if _whole_numbers(r.config.get(p) for r in records)]
+    for column in ("rank", "trial", "epochs", "best_epoch", "params", *whole):
+        table[column] = table[column].astype("Int64")
+    return table.reset_index(drop=True)
+
+
+def combine_leaderboards(runs: dict[str, tuple[pd.DataFrame, str]]) -> pd.DataFrame:
+    """Several runs' leaderboards as one, with ``space`` and ``data`` columns.
+
+    ``runs`` maps each space to its leaderboard and the name of its data set. Trials are
+    ranked together where they forecast the same data; with several data sets, each is
+    ranked on its own (an MAE is in its series' units). Baselines appear once per data set.
+    """
+    parts = [table.assign(space=space, data=data) for space, (table, data) in runs.items()]
+    if not parts:
+        return pd.DataFrame(columns=["rank", "space", "data", *LEADING[1:], *TRAILING])
+    combined = pd.concat(parts, ignore_index=True)
+    baseline = combined["status"] == "baseline"
+    combined.loc[baseline, "space"] = pd.NA  # a baseline belongs to the data, not a space
+    combined = combined[~(baseline & combined.duplicated(["status", "model", "data"]))]
+    combined = pd.concat(
+        [
+            _sorted(group).assign(rank=_ranks(_sorted(group)))
+            for _, group in combined.groupby("data", sort=True)
+        ]
+    )
+    parameters = _parameter_names([{c: None for c in combined.columns}])
+    parameters = [c for c in parameters if c not in ("space", "data")]
+    columns = ["rank", "space", "data", *LEADING[1:], *parameters, *TRAILING]
+    return combined[columns].reset_index(drop=True)
+
+
+def _ranks(table: pd.DataFrame) -> pd.Series:
+    ranked = table["status"].isin(("complete", "pruned")) & table["val_mae"].notna()
+    ranks = pd.Series(pd.NA, index=table.index, dtype="Int64")
+    ranks[ranked] = range(1, int(ranked.sum()) + 1)
+    return ranks
+
+
+def write_leaderboard(table: pd.DataFrame, path: str | Path) -> Path:
+    """Write ``table`` as CSV, whole (a reader at any moment sees a complete file)."""
+    return write_csv(table, path)
+
+
+def read_leaderboard(path: str | Path) -> pd.DataFrame:
+    """A leaderboard CSV as pandas reads it, with its integer columns kept integer."""
+    table = pd.read_csv(path)
+    for column in ("rank", "trial", "epochs", "best_epoch", "params"):
+        if column in table:
+            table[column] = table[column].astype("Int64")
+    return table
+
+
+def top_rows(table: pd.DataFrame, count: int = 10) -> str:
+    """The first rows as aligned text for a terminal, with the columns that vary."""
+    shown = table.head(count)
+    keep = [c for c in shown.columns if c != "error" and shown[c].notna().any()]
+    fixed = (*LEADING, *TRAILING, "space", "data")
+    trials = shown[shown["status"] != "baseline"]
+    varying = [c for c in keep if c in fixed or trials[c].nunique(dropna=False) > 1]
+    cells = (
+        shown[varying]
+        .astype(object)
+        .map(
+            lambda v: (
+                ""
+                if v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v))
+                else f"{v:.4g}"
+                if isinstance(v, float)
+                else v
+            )
+        )
+    )
+    return cells.to_string(index=False)
+
+
+def parameter_order(names: Iterable[str]) -> list[str]:
+    """``names`` in the order given, per-layer ones side by side (``units_2`` right after
+    ``units_1`` even if the first trial had one layer)."""
+    kept = list(dict.fromkeys(names))
+    families: dict[str, int] = {}
+    for name in kept:
+        families.setdefault(_family(name), len(families))
+    return sorted(kept, key=lambda n: families[_family(n)])
+
+
+def _parameter_names(configs: Iterable[dict[str, Any]]) -> list[str]:
+    """The hyperparameter names of configurations, in the order they declare them."""
+    names: dict[str, None] = {}
+    for config in configs:
+        for key in config:
+            names.setdefault(key, None)
+    return parameter_order(n for n in names if n not in LEADING and n not in TRAILING)
+
+
+def _family(name: str) -> str:
+    return re.sub(r"_\d+$", "", name)
+
+
+def _whole_numbers(values: Iterable[Any]) -> bool:
+    present = [v for v in values if v is not None]
+    return bool(present) and all(isinstance(v, int) and not isinstance(v, bool) for v in present)
+
+
+def _trial_row(record: TrialRecord, parameters: list[str]) -> dict[str, Any]:
+    row: dict[str, Any] = {
+        "trial": record.number,
+        "status": record.status,
+        "val_mae": None if record.val_mae is None else round(float(record.val_mae), 6),
+        "model": _model_name(record.config),
+        "epochs": record.epochs,
+        "best_epoch": record.best_epoch,
+        "params": record.params,
+        "train_seconds": None if record.train_seconds is None else round(record.train_seconds, 2),
+        "error": record.error if record.status not in ("complete", "pruned") else None,
+    }
+    for name in parameters:
+        row[name] = _readable(record.config.get(name))
+    return row
+
+
+def _model_name(config: dict[str, Any]) -> str:
+    try:
+        return describe(config)
+    except (KeyError, TypeError, ValueError):
+        return "custom"
+
+
+def _readable(value: Any) -> Any:
+    if isinstance(value, float) and math.isfinite(value) and value != 0:
+        return float(f"{value:.6g}")
+    return value
+
+
+def _sorted(table: pd.DataFrame) -> pd.DataFrame:
+    scored = table["status"].isin(_SCORED) & table["val_mae"].notna()
+    first = table[scored].sort_values("val_mae", kind="stable")
+    rest = table[~scored].copy()
+    rest["_order"] = rest["status"].map(_ORDER_OF_THE_REST).fillna(9)
+    rest = rest.sort_values(["_order", "trial"], kind="stable").drop(columns="_order")
+    return pd.concat([first, rest]) if len(rest) else first

@@ -1,0 +1,221 @@
+"""What a person sees while a run works.
+
+On a terminal: a live status line per worker (trial, epoch, its val MAE) under a line for
+the run (trials done, best so far, time left), redrawn at every epoch; finished trials
+scroll above it. Elsewhere (a file, cron, CI): one plain line per finished trial. Quiet:
+nothing but errors.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, TextIO
+
+import pandas as pd
+
+from search.model import describe
+from search.study import TrialRecord
+
+_COUNTED = ("complete", "pruned", "failed")
+
+
+def format_value(value: Any) -> str:
+    """A hyperparameter value as a person reads it."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return f"{value:.3g}"
+    return str(value)
+
+
+def format_config(config: dict[str, Any], names: Sequence[str]) -> str:
+    """The searched values of a configuration, such as ``depth=2 units_1=64 loss=mae``."""
+    return " ".join(f"{n}={format_value(config[n])}" for n in names if n in config)
+
+
+def format_seconds(seconds: float) -> str:
+    """``42s``, ``6m05s``, ``2h14m``."""
+    seconds = round(seconds)
+    if seconds < 60:
+        return f"{seconds}s"
+    if seconds < 3600:
+        return f"{seconds // 60}m{seconds % 60:02d}s"
+    return f"{seconds // 3600}h{seconds % 3600 // 60:02d}m"
+
+
+@dataclass
+class _Running:
+    number: int
+    config: dict[str, Any]
+    epoch: int = 0
+    val_mae: float | None = None
+
+
+class Progress:
+    """Shows a run's progress: ``live`` on a terminal, ``lines`` elsewhere, or ``quiet``.
+
+    ``budget`` is the study's number of trials; ``deadline`` (a wall-clock time) the end of
+    the run's time budget, if any; ``epochs`` the epoch cap of a trial.
+    """
+
+    def __init__(
+        self,
+        searched: Sequence[str],
+        budget: int,
+        *,
+        epochs: int,
+        workers: int = 1,
+        deadline: float | None = None,
+        stream: TextIO | None = None,
+        quiet: bool = False,
+        live: bool | None = None,
+    ):
+        self.searched = list(searched)
+        self.budget = budget
+        self.epochs = epochs
+        self.workers = workers
+        self.deadline = deadline
+        self.stream = stream or sys.stdout
+        self.quiet = quiet
+        self.live = (not quiet) and (self.stream.isatty() if live is None else live)
+        self.started = time.time()
+        self.running: dict[int, _Running] = {}
+        self.done = 0
+        self.best: TrialRecord | None = None
+        self._durations: list[float] = []
+        self._drawn = 0
+
+    # -- events ---------------------------------------------------------------------------
+
+    def trial_started(self, number: int, config: dict[str, Any], worker: int = 0) -> None:
+        self.running[worker] = _Running(number, config)
+        self._draw()
+
+    def epoch_ended(self, number: int, epoch: int, val_mae: float, worker: int = 0) -> None:
+        state = self.running.get(worker)
+        if state is not None and state.number == number:
+            state.epoch, state.val_mae = epoch, val_mae
+        self._draw()
+
+    def trial_ended(self, record: TrialRecord, records: Sequence[TrialRecord]) -> None:
+        for worker, state in list(self.running.items()):
+            if state.number == record.number:
+                del self.running[worker]
+        self.done = sum(r.status in _COUNTED and not _superseded(r, records) for r in records)
+        scored = [
+            r for r in records if r.status in ("complete", "pruned") and r.val_mae is not None
+        ]
+        self.best = min(scored, key=lambda r: r.val_mae) if scored else None
+        if record.started and record.finished:
+            self._durations.append((record.finished - record.started).total_seconds())
+        self.print(self._trial_line(record))
+
+    def print(self, text: str, *, error: bool = False) -> None:
+        """A line that stays, above the live status on a terminal; ``error`` lines go to
+        standard error and are printed even when quiet."""
+        if self.quiet and not error:
+            return
+        self._clear()
+        print(text, file=sys.stderr if error else self.stream, flush=True)
+        self._draw()
+
+    def close(self) -> None:
+        """Take the live status off the terminal."""
+        self._clear()
+
+    # -- lines ----------------------------------------------------------------------------
+
+    def _trial_line(self, record: TrialRecord) -> str:
+        score = f"val_mae {record.val_mae:.4f}" if record.val_mae is not None else "val_mae -"
+        best = self.best
+        best_text = f"best {best.val_mae:.4f} (trial {best.number})" if best else "best -"
+        detail = f"  {record.error}" if record.error and record.status != "complete" else ""
+        seconds = f"{record.train_seconds:.0f}s" if record.train_seconds is not None else ""
+        return (
+            f"trial {self.done}/{self.budget} #{record.number:<3d} {record.status:<11s} {score}  "
+            f"{best_text}  {seconds:>5s}  {format_config(record.config, self.searched)}{detail}"
+        )
+
+    def status_lines(self) -> list[str]:
+        """The live status: a line per running trial, then the run's line."""
+        lines = []
+        for worker in sorted(self.running):
+            state = self.running[worker]
+            who = f"worker {worker + 1}  " if self.workers > 1 else ""
+            score = f"val_mae {state.val_mae:.4f}" if state.val_mae is not None else ""
+            lines.append(
+                f"  {who}trial #{state.number}  epoch {state.epoch}/{self.epochs}  {score}  "
+                f"{_short_model(state.config)}"
+            )
+        best = f"best {self.best.val_mae:.4f} (trial {self.best.number})" if self.best else "best -"
+        elapsed = format_seconds(time.time() - self.started)
+        left = self.time_left()
+        left_text = f", about {format_seconds(left)} left" if left is not None else ""
+        lines.append(f"  {self.done}/{self.budget} trials, {best}, {elapsed} elapsed{left_text}")
+        return lines
+
+    def time_left(self) -> float | None:
+        """Estimated seconds to the end: the trials still to run at the pace so far, or the
+        time budget, whichever ends first."""
+        estimates = []
+        if self._durations:
+            remaining = max(0, self.budget - self.done)
+            mean = sum(self._durations) / len(self._durations)
+            estimates.append(remaining * mean / max(1, self.workers))
+        if self.deadline is not None:
+            estimates.append(max(0.0, self.deadline - time.time()))
+        return min(estimates) if estimates else None
+
+    # -- drawing --------------------------------------------------------------------------
+
+    def _draw(self) -> None:
+        if not self.live:
+            return
+        self._clear()
+        lines = self.status_lines()
+        self.stream.write("".join(f"\x1b[2m{line}\x1b[0m\n" for line in lines))
+        self.stream.flush()
+        self._drawn = len(lines)
+
+    def _clear(self) -> None:
+        if self.live and self._drawn:
+            # Up to the first status line, then clear to the end of the screen.
+            self.stream.write(f"\x1b[{self._drawn}F\x1b[J")
+            self.stream.flush()
+            self._drawn = 0
+
+    # -- the end --------------------------------------------------------------------------
+
+    def summary(self, table: pd.DataFrame, identity: dict[str, Any], path: Any) -> None:
+        """The best trial beside the baselines (and the noise floor, where known)."""
+        trials = table[table["rank"].notna()]
+        if trials.empty:
+            self.print(f"no trial finished; see {path}")
+            return
+        best = trials.iloc[0]
+        beside = [f"{name} {value:.3f}" for name, value in identity["baselines"].items()]
+        if identity.get("noise_floor") is not None:
+            beside.append(f"noise floor {identity['noise_floor']:.3f}")
+        config = {k: best[k] for k in self.searched if k in best}
+        self.print(
+            f"best val_mae {best['val_mae']:.4f} (trial {int(best['trial'])}, {best['model']}; "
+            f"{format_config(config, list(config))})"
+        )
+        self.print(f"  beside: {', '.join(beside)}")
+        self.print(f"  leaderboard: {path}")
+
+
+def _short_model(config: dict[str, Any]) -> str:
+    try:
+        name = describe(config)
+    except (KeyError, TypeError, ValueError):
+        name = "custom"
+    rate = config.get("learning_rate")
+    return f"{name} lr={rate:.2g}" if isinstance(rate, float) else name
+
+
+def _superseded(record: TrialRecord, records: Sequence[TrialRecord]) -> bool:
+    return any(r.retry_of == record.number for r in records)

@@ -1,0 +1,608 @@
+"""A run: one space searched on one data set, into one out directory and one study.
+
+``plan_run`` checks everything and writes nothing; ``start_run`` creates the study once;
+``work`` is one worker's search loop; ``finish_run`` writes the final leaderboard.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import optuna
+import pandas as pd
+
+from search import study as studies
+from search.best_model import INFO_FILE, MODEL_FILE, BestModelKeeper
+from search.data import BUILTIN_NAMES, Series, baseline_scores, load_series
+from search.errors import RunInterrupted, StorageError, UsageError
+from search.files import write_json
+from search.hypermodel import ForecastHyperModel
+from search.leaderboard import (
+    LEADERBOARD_FILE,
+    build_leaderboard,
+    combine_leaderboards,
+    write_leaderboard,
+)
+from search.oracles import (
+    KERAS_TUNER_ALGORITHMS,
+    OPTUNA_SAMPLERS,
+    default_pruner,
+    make_oracle,
+    make_pruner,
+)
+from search.progress import Progress
+from search.report import write_batch_report, write_report
+from search.runlog import RUN_LOG, RunLog
+from search.space import Space, load_space
+from search.stopping import Stopper
+from search.study import records as rec
+from search.supervisor import Supervisor
+from search.trainer import Trainer
+from search.tuner import FanOut, ForecastTuner, TrialEvents
+
+RUN_FILE = "run.json"
+KERAS_TUNER_DIR = "keras_tuner"
+STORAGE_ENV = "SEARCH_STORAGE"
+# Files a run writes in its out directory; --fresh removes these and nothing else.
+_RUN_OUTPUTS = (
+    LEADERBOARD_FILE,
+    RUN_FILE,
+    RUN_LOG,
+    MODEL_FILE,
+    INFO_FILE,
+    KERAS_TUNER_DIR,
+    f"{KERAS_TUNER_DIR}.lock",
+)
+
+
+@dataclass
+class RunOptions:
+    """What the command line may change about a space's run."""
+
+    trials: int | None = None
+    epochs: int | None = None
+    tuner: str | None = None
+    pruner: str | None = None
+    seed: int | None = None
+    data: str | None = None
+    column: str | None = None
+    time_column: str | None = None
+    split: int | float | None = None
+    fill: str | None = None
+    out: str | None = None
+    storage: str | None = None
+    study: str | None = None
+    fresh: bool = False
+    workers: int = 1
+    grace: int = 60
+    quiet: bool = False
+
+    @property
+    def heartbeat(self) -> int:
+        """Seconds between a running trial's heartbeats: a few within the grace period."""
+        return max(1, self.grace // 4)
+
+
+@dataclass
+class Plan:
+    """A run checked and ready: nothing has been written yet."""
+
+    space: Space
+    series: Series
+    out: Path
+    storage_url: str
+    study_name: str
+    options: RunOptions
+    identity: dict[str, Any] = field(repr=False)
+
+    @property
+    def tuner(self) -> str:
+        return self.space.setting("tuner")
+
+    @property
+    def trials(self) -> int:
+        return self.space.setting("trials")
+
+
+def plan_run(space_path: str | Path, options: RunOptions) -> Plan:
+    """Load and check the space, the data, the out directory and the study; write nothing."""
+    declared = load_space(space_path)
+    space = _with_overrides(declared, options, str(space_path))
+    series = load_series(
+        space.data,
+        column=space.setting("column"),
+        time_column=space.setting("time_column"),
+        split=space.setting("split"),
+        fill=space.setting("fill"),
+    )
+    _check_length(space, series)
+    out = Path(options.out) if options.out else _default_out(declared, options)
+    _check_writable(out)
+    storage_url = options.storage or os.environ.get(STORAGE_ENV) or studies.default_storage_url(out)
+    study_name = options.study or space.name
+    identity = _identity(space, series, str(space_path), _overrides(declared, options))
+    plan = Plan(space, series, out, storage_url, study_name, options, identity)
+    if not options.fresh:
+        _check_existing(plan)
+    if options.workers > 1 and space.uses_keras_tuner_algorithm:
+        raise UsageError(
+            f"--workers {options.workers}: Keras Tuner's {plan.tuner!r} keeps its state in one "
+            f"process; use an Optuna sampler ({', '.join(OPTUNA_SAMPLERS)}) for several workers"
+        )
+    return plan
+
+
+def execute(plans: list[Plan], *, budget: float | str | None = None, debug: bool = False) -> None:
+    """Run planned searches one after another, each into its own out directory, each by
+    its workers (processes) under a supervisor.
+
+    Without ``budget`` each space keeps its own. A ``budget`` (seconds) replaces them and
+    is shared: each space gets an equal part of what is left, so time one space does not
+    use passes to the next; ``"none"`` lifts every time limit. Raises ``RunInterrupted``
+    after SIGINT or SIGTERM, once the leaderboard is whole.
+    """
+    total = Stopper(budget if isinstance(budget, (int, float)) else None)
+    for index, plan in enumerate(plans):
+        if budget is None:
+            limit = plan.space.setting("budget")
+        elif budget == "none":
+            limit = None
+        else:
+            limit = total.seconds_left() / (len(plans) - index)
+        start_run(plan)
+        deadline = None if limit is None else time.time() + limit
+        progress = Progress(
+            plan.space.searched,
+            plan.trials,
+            epochs=plan.space.setting("epochs"),
+            workers=plan.options.workers,
+            deadline=deadline,
+            quiet=plan.options.quiet,
+        )
+        monitor = Monitor(plan, progress)
+        heading = (
+            f"{plan.space.name}: {plan.trials} trials with {plan.tuner} on {plan.series.name}, "
+            f"{plan.options.workers} worker{'s' if plan.options.workers > 1 else ''} -> {plan.out}"
+        )
+        monitor.log.note(f"run started: {heading}")
+        progress.print(heading)
+        supervisor = Supervisor(
+            plan, monitor, workers=plan.options.workers, deadline=deadline, debug=debug
+        )
+        try:
+            signum = supervisor.run()
+        finally:
+            table = finish_run(plan)
+            progress.close()
+        monitor.log.note("run stopped by a signal" if signum else "run ended")
+        progress.summary(table, plan.identity, plan.out / LEADERBOARD_FILE)
+        if signum is not None:
+            raise RunInterrupted(signum)
+
+
+def start_run(plan: Plan) -> None:
+    """Create the out directory and the study (once, before any worker starts)."""
+    plan.out.mkdir(parents=True, exist_ok=True)
+    storage = _storage(plan)
+    if plan.options.fresh:
+        studies.delete_study(storage, plan.study_name)
+        for name in _RUN_OUTPUTS:
+            _remove(plan.out / name)
+    study = studies.create_study(storage, plan.study_name, plan.identity)
+    write_json(
+        {
+            "space": plan.identity["space_file"],
+            "study": plan.study_name,
+            "storage": None if _default_storage(plan) else studies.mask_url(plan.storage_url),
+        },
+        plan.out / RUN_FILE,
+    )
+    rebuild_leaderboard(study, plan.out)
+
+
+def work(
+    plan: Plan,
+    *,
+    stopper: Stopper | None = None,
+    worker: int = 0,
+    events: TrialEvents | None = None,
+) -> None:
+    """One worker, in this process: search until the study's budget or the run's time is
+    spent. ``events`` hears of each trial (by default a ``Monitor``: progress lines and
+    the leaderboard)."""
+    space, stopper = plan.space, stopper or Stopper()
+    storage = _storage(plan, heartbeats=True)
+    hp = space.hyperparameters()
+    seed = space.setting("seed")
+    pruner = make_pruner(_pruner(space), epochs=space.setting("epochs"))
+    study = studies.load_study(storage, plan.study_name, pruner=pruner)
+    oracle = make_oracle(
+        plan.tuner,
+        study=study,
+        hyperparameters=hp,
+        trials=plan.trials,
+        epochs=space.setting("epochs"),
+        seed=seed + 1000 * worker,  # workers sharing a study must not draw the same values
+        max_failures=space.setting("max_failures"),
+        stop=stopper.reason,
+        heartbeat=plan.options.heartbeat,
+    )
+    trainer = Trainer(
+        plan.series, epochs=space.setting("epochs"), patience=space.setting("patience")
+    )
+    if events is None:
+        progress = Progress(
+            space.searched, plan.trials, epochs=space.setting("epochs"), quiet=plan.options.quiet
+        )
+        events = Monitor(plan, progress)
+    events = FanOut(BestModelKeeper(plan.out, trainer, plan.identity), events)
+    with _project(plan) as (directory, overwrite):
+        if plan.tuner in KERAS_TUNER_ALGORITHMS:
+            _fail_unfinished(study)
+        tuner = ForecastTuner(
+            oracle,
+            ForecastHyperModel(space, trainer),
+            seed=seed,
+            stopper=stopper,
+            events=events,
+            directory=str(directory),
+            project_name=space.name,
+            overwrite=overwrite,
+        )
+        try:
+            tuner.search(verbose=0)
+        except RuntimeError as exc:
+            if "consecutive failures" not in str(exc):
+                raise
+            raise UsageError(
+                f"stopped after {space.setting('max_failures')} failed trials in a row; the "
+                f"last one: {_last_error(study)}"
+            ) from None
+        finally:
+            oracle.close()
+
+
+def finish_run(plan: Plan) -> pd.DataFrame:
+    """Write the final leaderboard; return it."""
+    return write_leaderboard_of(plan)
+
+
+def write_leaderboard_of(plan: Plan) -> pd.DataFrame:
+    """Rebuild ``leaderboard.csv`` from the study."""
+    return rebuild_leaderboard(studies.load_study(_storage(plan), plan.study_name), plan.out)
+
+
+def rebuild_leaderboard(study: optuna.Study, out: Path) -> pd.DataFrame:
+    """Write ``<out>/leaderboard.csv`` from what ``study`` holds, and return it."""
+    identity = studies.run_identity(study)
+    table = build_leaderboard(studies.read_records(study), identity.get("baselines"))
+    write_leaderboard(table, Path(out) / LEADERBOARD_FILE)
+    return table
+
+
+def run_series(identity: dict[str, Any]) -> Series:
+    """The series a run searched on, read again from where it came from."""
+    source = identity.get("source")
+    if source is None:
+        raise UsageError("this run's study does not say where its data came from")
+    series = load_series(
+        source["data"],
+        column=source.get("column"),
+        time_column=source.get("time_column"),
+        split=source.get("split"),
+        fill=source.get("fill"),
+    )
+    if series.fingerprint() != identity.get("data_fingerprint"):
+        raise UsageError(
+            f"{source['data']} has changed since the run searched it; give the data to use "
+            "with --data"
+        )
+    return series
+
+
+def run_directories(root: str | Path) -> list[Path]:
+    """``root`` if it holds a run, else the runs in its sub-folders (a batch)."""
+    root = Path(root)
+    if (root / RUN_FILE).exists():
+        return [root]
+    runs = sorted(p.parent for p in root.glob(f"*/{RUN_FILE}"))
+    if not runs:
+        raise UsageError(
+            f"{root}: no run here (no {RUN_FILE}, nor in its folders); give a run's out directory"
+        )
+    return runs
+
+
+def report_run(out: str | Path, storage: str | None = None) -> tuple[pd.DataFrame, Path]:
+    """Rebuild a run's leaderboard and write its report; both, from its study."""
+    _, table, path = _report(Path(out), storage)
+    return table, path
+
+
+def _report(out: Path, storage: str | None) -> tuple[optuna.Study, pd.DataFrame, Path]:
+    study = load_run(out, storage=storage)
+    identity = studies.run_identity(study)
+    try:
+        series = run_series(identity)
+    except UsageError:
+        series = None  # moved or changed: the report leaves the forecast out and says so
+    table = rebuild_leaderboard(study, out)
+    path = write_report(out, study, series, storage=_storage_label(out, storage))
+    return study, table, path
+
+
+def report_batch(
+    root: str | Path, runs: list[Path], storage: str | None = None
+) -> tuple[pd.DataFrame, Path]:
+    """Report each run of a batch, and rank all their trials in ``<root>/leaderboard.csv``."""
+    root = Path(root)
+    tables, reported = {}, []
+    for out in runs:
+        study, table, _ = _report(out, storage)
+        identity = studies.run_identity(study)
+        tables[identity.get("space", out.name)] = (table, identity.get("data", "?"))
+        reported.append((out, study))
+    combined = combine_leaderboards(tables)
+    write_leaderboard(combined, root / LEADERBOARD_FILE)
+    return combined, write_batch_report(root, reported, combined)
+
+
+def _storage_label(out: Path, storage: str | None) -> str:
+    try:
+        info = json.loads((out / RUN_FILE).read_text())
+    except (OSError, ValueError):
+        info = {}
+    url = storage or os.environ.get(STORAGE_ENV) or info.get("storage")
+    return studies.mask_url(url) if url else f"{out / studies.STUDY_FILE}"
+
+
+def load_run(out: str | Path, storage: str | None = None) -> optuna.Study:
+    """The study of the run in ``out``, found through its ``run.json``."""
+    out = Path(out)
+    try:
+        info = json.loads((out / RUN_FILE).read_text())
+    except FileNotFoundError:
+        raise UsageError(
+            f"{out}: no run here (no {RUN_FILE}); give a run's out directory"
+        ) from None
+    except (OSError, ValueError) as exc:
+        raise UsageError(f"{out}/{RUN_FILE}: cannot be read ({exc})") from None
+    url = storage or os.environ.get(STORAGE_ENV) or info.get("storage")
+    if url is None:
+        url = studies.default_storage_url(out)
+    elif "***" in url:
+        raise UsageError(
+            f"{out}: the run's storage {url} needs its password; give the URL with --storage "
+            f"or in {STORAGE_ENV}"
+        )
+    return studies.load_study(studies.open_storage(url), info["study"])
+
+
+# -- the pieces of a plan ---------------------------------------------------------------
+
+
+def _overrides(space: Space, options: RunOptions) -> dict[str, Any]:
+    """The settings the command line changes in ``space``."""
+    changes = {
+        name: getattr(options, name)
+        for name in (
+            "trials",
+            "epochs",
+            "tuner",
+            "pruner",
+            "seed",
+            "data",
+            "column",
+            "time_column",
+            "split",
+            "fill",
+        )
+        if getattr(options, name) is not None
+    }
+    if options.data is not None and options.data != space.data:
+        for name in ("column", "time_column", "split", "fill"):
+            changes.setdefault(name, None)
+    return changes
+
+
+def _with_overrides(space: Space, options: RunOptions, where: str) -> Space:
+    changes = _overrides(space, options)
+    if not changes:
+        return space
+    try:
+        return space.replace(**changes)
+    except UsageError as exc:
+        raise UsageError(f"{where}: with the options given: {exc}") from None
+
+
+def _default_out(space: Space, options: RunOptions) -> Path:
+    """``results/<space>``, or ``results/<space>-<data>`` when --data replaces the space's."""
+    name = space.name
+    if options.data is not None and options.data != space.data:
+        name = f"{name}-{Path(options.data).stem}"
+    return Path("results") / name
+
+
+def _check_length(space: Space, series: Series) -> None:
+    longest = max(space.possible("window"))
+    train, valid = series.split, len(series.values) - series.split
+    if train - longest < 2:
+        raise UsageError(
+            f"{series.name}: the training part has {train} values, too few for windows of "
+            f"{longest}; use a shorter window or a later --split"
+        )
+    if valid < 1:
+        raise UsageError(f"{series.name}: the validation part is empty; use an earlier --split")
+
+
+def _check_writable(out: Path) -> None:
+    probe = out
+    while not probe.exists():
+        probe = probe.parent
+    if not probe.is_dir():
+        raise UsageError(f"{out}: {probe} is a file, not a directory; choose another --out")
+    if not os.access(probe, os.W_OK | os.X_OK):
+        raise UsageError(
+            f"{out}: cannot write in {probe} (permission denied); choose another --out"
+        )
+
+
+def _identity(
+    space: Space, series: Series, space_file: str, overrides: dict[str, Any]
+) -> dict[str, Any]:
+    data = space.data
+    return {
+        "space": space.name,
+        "space_file": space_file,
+        "space_path": str(Path(space_file).resolve()),
+        "overrides": overrides,
+        "source": {
+            "data": data if data in BUILTIN_NAMES else str(Path(data).resolve()),
+            **{k: space.setting(k) for k in ("column", "time_column", "split", "fill")},
+        },
+        "space_fingerprint": space.fingerprint(),
+        "space_config": json.loads(json.dumps(space.get_config(), default=repr)),
+        "searched": space.searched,
+        "data": series.name,
+        "data_fingerprint": series.fingerprint(),
+        "length": len(series.values),
+        "split": series.split,
+        "reference_window": series.reference_window,
+        "baselines": {k: round(v, 6) for k, v in baseline_scores(series).items()},
+        "noise_floor": None if series.noise_floor is None else round(series.noise_floor, 6),
+        "target": space.setting("target"),
+        "tuner": space.setting("tuner"),
+        "pruner": _pruner(space),
+        "trials": space.setting("trials"),
+    }
+
+
+def _pruner(space: Space) -> str:
+    return space.setting("pruner") or default_pruner(space.setting("tuner"))
+
+
+def _default_storage(plan: Plan) -> bool:
+    return plan.storage_url == studies.default_storage_url(plan.out)
+
+
+def _storage(plan: Plan, *, heartbeats: bool = False) -> optuna.storages.BaseStorage:
+    if heartbeats:
+        return studies.open_storage(
+            plan.storage_url,
+            heartbeat_interval=plan.options.heartbeat,
+            grace_period=plan.options.grace,
+            on_stale=studies.retry_once,
+        )
+    return studies.open_storage(plan.storage_url)
+
+
+def _check_existing(plan: Plan) -> None:
+    """Refuse, before anything is written, to resume a run of something else."""
+    if _default_storage(plan) and not (plan.out / studies.STUDY_FILE).exists():
+        return
+    storage = _storage(plan)
+    try:
+        study = studies.load_study(storage, plan.study_name)
+    except StorageError:
+        return
+    existing = studies.run_identity(study)
+    if not existing:
+        return
+    studies.check_identity(existing, plan.identity, str(plan.out))
+    old, new = existing.get("tuner"), plan.tuner
+    started = bool(study.get_trials(deepcopy=False))
+    if started and old != new and {old, new} & set(KERAS_TUNER_ALGORITHMS):
+        raise UsageError(
+            f"{plan.out} holds a run searched with {old!r}; Keras Tuner's algorithms cannot "
+            f"continue another's search; use --tuner {old}, --fresh, or another --out"
+        )
+
+
+@contextlib.contextmanager
+def _project(plan: Plan):
+    """Where Keras Tuner keeps its files, and whether to start them over.
+
+    Keras Tuner's own algorithms resume from their project directory, held by one process
+    at a time. With an Optuna sampler the study holds all the state, so Keras Tuner's
+    files go to a temporary directory.
+    """
+    if plan.tuner not in KERAS_TUNER_ALGORITHMS:
+        with tempfile.TemporaryDirectory(prefix="search-keras-tuner-") as directory:
+            yield Path(directory), True
+        return
+    lock_path = plan.out / f"{KERAS_TUNER_DIR}.lock"
+    with open(lock_path, "w") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise UsageError(
+                f"{plan.out} is in use by another run; Keras Tuner's {plan.tuner!r} runs in one "
+                "process at a time (use an Optuna sampler to share a study)"
+            ) from None
+        yield plan.out / KERAS_TUNER_DIR, False
+
+
+def _fail_unfinished(study: optuna.Study) -> None:
+    """Trials left running by a process that died: failed, so the record is true.
+
+    Only called by a Keras Tuner algorithm's single worker, which holds the run's lock.
+    """
+    for trial in study.get_trials(deepcopy=False, states=(optuna.trial.TrialState.RUNNING,)):
+        storage = study._storage
+        storage.set_trial_user_attr(trial._trial_id, rec.STATUS, "interrupted")
+        storage.set_trial_user_attr(
+            trial._trial_id, rec.ERROR, "the run stopped before this trial ended"
+        )
+        storage.set_trial_state_values(trial._trial_id, optuna.trial.TrialState.FAIL)
+
+
+def _last_error(study: optuna.Study) -> str:
+    failed = [r for r in studies.read_records(study) if r.status == "failed"]
+    return failed[-1].error if failed else "unknown"
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir():
+        shutil.rmtree(path)
+    elif path.exists():
+        path.unlink()
+
+
+class Monitor(TrialEvents):
+    """What the people running the search see: the progress, ``run.log``, and after each
+    trial the leaderboard rewritten from the study."""
+
+    def __init__(self, plan: Plan, progress: Progress):
+        self.plan = plan
+        self.progress = progress
+        self.log = RunLog(plan.out)
+        self.study = studies.load_study(_storage(plan), plan.study_name)
+
+    def trial_started(self, number: int, config: dict[str, Any], worker: int = 0) -> None:
+        self.log.trial_started(number, config, worker)
+        self.progress.trial_started(number, config, worker)
+
+    def epoch_ended(self, number: int, epoch: int, val_mae: float, worker: int = 0) -> None:
+        self.progress.epoch_ended(number, epoch, val_mae, worker)
+
+    def trial_ended(self, number: int, worker: int = 0) -> None:
+        rebuild_leaderboard(self.study, self.plan.out)
+        records = studies.read_records(self.study)
+        record = next((r for r in records if r.number == number), None)
+        if record is not None:
+            self.log.trial_ended(record)
+            self.progress.trial_ended(record, records)
+
+    def message(self, text: str) -> None:
+        """Something a person must see whatever the verbosity (a worker died, an error)."""
+        self.log.note(text)
+        self.progress.print(text, error=True)
