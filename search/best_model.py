@@ -1,0 +1,121 @@
+"""The best trial's model, kept in the out directory with what is needed to use it.
+
+``best_model.keras`` reads a ``(batch, window)`` array of raw values, oldest first, and
+returns the next value in the series' units: the scaling is inside it, as built-in layers,
+so it loads with ``keras.saving.load_model(path, safe_mode=True)``. ``best_model.json``
+says which trial it is and how it was trained.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import math
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import keras
+
+from search.errors import UsageError
+from search.files import replace_file, write_json
+from search.model import stand_alone
+from search.trainer import Outcome, Trainer
+from search.tuner import TrialEvents
+
+MODEL_FILE = "best_model.keras"
+INFO_FILE = "best_model.json"
+_LOCK_FILE = ".best_model.lock"
+
+
+def save_best(
+    out: str | Path,
+    model: keras.Model,
+    *,
+    trainer: Trainer,
+    config: dict[str, Any],
+    outcome: Outcome,
+    number: int,
+    identity: dict[str, Any],
+) -> bool:
+    """Keep ``model`` as the out directory's best model unless a better one is there;
+    whether it was kept. Safe with several workers: one writes at a time, each file is
+    replaced whole."""
+    out = Path(out)
+    window, scaling = int(config["window"]), config["scaling"]
+    scaler = trainer.prepare(window, scaling).scaler
+    with _locked(out):
+        current = read_info(out)
+        if current is not None and current["val_mae"] <= outcome.val_mae:
+            return False
+        replace_file(out / MODEL_FILE, lambda path: stand_alone(model, scaler, window).save(path))
+        info = {
+            "trial": number,
+            "val_mae": outcome.val_mae,
+            "best_epoch": outcome.best_epoch,
+            "window": window,
+            "scaling": scaler.get_config(),
+            "data": identity.get("data"),
+            "data_fingerprint": identity.get("data_fingerprint"),
+            "split": identity.get("split"),
+            "space": identity.get("space"),
+            "configuration": config,
+            "input": f"a (batch, {window}) array of raw values, oldest first",
+            "output": "the next value, in the series' own units",
+            "saved": datetime.now().astimezone().isoformat(timespec="seconds"),
+        }
+        write_json(info, out / INFO_FILE)
+    return True
+
+
+def read_info(out: str | Path) -> dict[str, Any] | None:
+    """What ``best_model.json`` says, or None if there is no best model yet."""
+    try:
+        info = json.loads((Path(out) / INFO_FILE).read_text())
+    except (FileNotFoundError, ValueError):
+        return None
+    return info if isinstance(info.get("val_mae"), (int, float)) else None
+
+
+def load_best(out: str | Path) -> tuple[keras.Model, dict[str, Any]]:
+    """The out directory's best model, loaded safely, and its description."""
+    out = Path(out)
+    info = read_info(out)
+    if info is None or not (out / MODEL_FILE).exists():
+        raise UsageError(
+            f"{out}: no best model here ({MODEL_FILE}); it is written when a run's first "
+            "trial completes"
+        )
+    return keras.saving.load_model(out / MODEL_FILE, safe_mode=True, compile=False), info
+
+
+class BestModelKeeper(TrialEvents):
+    """Saves each trial that beats the study's best so far (a worker's part of the run)."""
+
+    def __init__(self, out: Path, trainer: Trainer, identity: dict[str, Any]):
+        self.out = out
+        self.trainer = trainer
+        self.identity = identity
+
+    def new_best(self, number: int, model: keras.Model, config: dict, outcome: Outcome) -> None:
+        if math.isfinite(outcome.val_mae):
+            save_best(
+                self.out,
+                model,
+                trainer=self.trainer,
+                config=config,
+                outcome=outcome,
+                number=number,
+                identity=self.identity,
+            )
+
+
+@contextlib.contextmanager
+def _locked(out: Path):
+    with open(out / _LOCK_FILE, "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)

@@ -1,0 +1,382 @@
+"""The morning report: ``report.md`` and its figures, read from the study.
+
+What won and by how much (beside the baselines and, for the built-in series, the noise
+floor), its forecast, the search's history, what mattered, and the best learning curves.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import optuna
+import pandas as pd
+
+from search import best_model
+from search.data import Series
+from search.files import replace_file
+from search.model import describe
+from search.report import analysis, figures
+from search.report.markdown import escape, figure, number, table
+from search.study import TrialRecord, read_records, run_identity
+from search.study import records as rec
+
+REPORT_FILE = "report.md"
+FIGURES_DIR = "figures"
+TOP = 10
+CURVES = 5
+
+
+def write_report(
+    out: str | Path, study: optuna.Study, series: Series | None, *, storage: str = ""
+) -> Path:
+    """Write ``<out>/report.md`` and ``<out>/figures/*.png`` for the run of ``study``.
+
+    ``series`` (the run's data) draws the forecast figures; without it they are left out
+    with a word why. ``storage`` names where the study is kept (a masked URL).
+    """
+    out = Path(out)
+    (out / FIGURES_DIR).mkdir(exist_ok=True)
+    identity = run_identity(study)
+    records = read_records(study)
+    ranked = analysis.scored(records)
+    searched = analysis.searched_names(identity, records)
+    parts = [_heading(identity, records, storage)]
+    if not ranked:
+        parts.append("No trial has a validation MAE yet.")
+    else:
+        parts += [
+            _best(identity, records, ranked, out),
+            _top(ranked, searched),
+            _forecast(study, identity, ranked[0], series, out),
+            _history(identity, records, out),
+            _mattered(study, identity, records, searched, out),
+            _curves(ranked, out),
+        ]
+    parts.append(_failures(records))
+    text = "\n\n".join(p for p in parts if p) + "\n"
+    return replace_file(out / REPORT_FILE, lambda path: Path(path).write_text(text))
+
+
+def write_batch_report(
+    root: str | Path, runs: Sequence[tuple[Path, optuna.Study]], combined: pd.DataFrame
+) -> Path:
+    """``<root>/report.md``: the runs of a batch side by side, with links to each report."""
+    root = Path(root)
+    (root / FIGURES_DIR).mkdir(exist_ok=True)
+    rows = []
+    for out, study in runs:
+        identity = run_identity(study)
+        ranked = analysis.scored(read_records(study))
+        best = ranked[0] if ranked else None
+        rows.append(
+            {
+                "space": identity.get("space", out.name),
+                "data": identity.get("data"),
+                "tuner": identity.get("tuner"),
+                "trials": len(ranked),
+                "best": best.val_mae if best else None,
+                "model": _model(best.config) if best else "",
+                "report": f"{out.relative_to(root)}/{REPORT_FILE}",
+            }
+        )
+    summary = pd.DataFrame(rows)
+    parts = [
+        "# Search report: a batch of spaces",
+        f"{len(runs)} runs in `{escape(root)}`; the combined leaderboard is "
+        f"`leaderboard.csv` here ({int(combined['rank'].notna().sum())} trials ranked "
+        "together).",
+    ]
+    shown = summary.sort_values("best", na_position="last")
+    parts.append(
+        table(
+            ["space", "data", "tuner", "scored trials", "best val_mae", "best model", "report"],
+            [
+                [r.space, r.data, r.tuner, r.trials, r.best, r.model, r.report]
+                for r in shown.itertuples()
+            ],
+        )
+    )
+    scored = summary.dropna(subset=["best"])
+    if len(scored):
+        figures.spaces(scored, root / FIGURES_DIR / "spaces.png")
+        parts.append(
+            figure(f"{FIGURES_DIR}/spaces.png", "The best validation MAE each space reached")
+        )
+    text = "\n\n".join(parts) + "\n"
+    return replace_file(root / REPORT_FILE, lambda path: Path(path).write_text(text))
+
+
+# -- sections ---------------------------------------------------------------------------------
+
+
+def _heading(identity: dict[str, Any], records: Sequence[TrialRecord], storage: str) -> str:
+    counts = pd.Series([r.status for r in records]).value_counts().to_dict() if records else {}
+    status = ", ".join(f"{n} {s}" for s, n in counts.items()) or "none yet"
+    starts = [r.started for r in records if r.started]
+    ends = [r.finished for r in records if r.finished]
+    span = ""
+    if starts and ends:
+        seconds = (max(ends) - min(starts)).total_seconds()
+        span = f" over {seconds / 60:.1f} minutes"
+    workers = len({r.worker for r in records if r.worker})
+    epochs = sum(r.epochs or 0 for r in records)
+    lines = [
+        f"# Search report: {escape(identity.get('space', '?'))} on "
+        f"{escape(identity.get('data', '?'))}",
+        f"{len(records)} trials ({escape(status)}){span}, {epochs} epochs in all, "
+        f"{workers} worker process{'es' if workers != 1 else ''}; tuner "
+        f"`{escape(identity.get('tuner'))}`, pruner `{escape(identity.get('pruner'))}`, "
+        f"budget {identity.get('trials')} trials.",
+        f"Written {datetime.now().astimezone().isoformat(timespec='minutes')}"
+        + (f" from the study in `{escape(storage)}`." if storage else "."),
+    ]
+    return "\n\n".join(lines)
+
+
+def _references(identity: dict[str, Any]) -> dict[str, float | None]:
+    baselines = identity.get("baselines") or {}
+    return {
+        "noise floor": identity.get("noise_floor"),
+        "linear AR": baselines.get("linear_ar"),
+        "naive": baselines.get("naive"),
+        "moving average": baselines.get("moving_average"),
+    }
+
+
+def _best(
+    identity: dict[str, Any],
+    records: Sequence[TrialRecord],
+    ranked: Sequence[TrialRecord],
+    out: Path,
+) -> str:
+    best = ranked[0]
+    rows = []
+    for label, value in _references(identity).items():
+        if value is not None:
+            rows.append([label, value, best.val_mae - value, f"{best.val_mae / value - 1:+.1%}"])
+    target = identity.get("target")
+    reached = ""
+    if target is not None:
+        rows.append(
+            ["target", float(target), best.val_mae - target, f"{best.val_mae / target - 1:+.1%}"]
+        )
+        first = next(
+            (
+                r
+                for r in sorted(records, key=lambda r: r.number)
+                if r.status in analysis.SCORED and r.val_mae is not None and r.val_mae < target
+            ),
+            None,
+        )
+        if first is not None:
+            starts = [r.started for r in records if r.started]
+            after = (first.finished - min(starts)).total_seconds() if first.finished else None
+            when = f", {after / 60:.1f} minutes after the first trial started" if after else ""
+            reached = (
+                f"The target {target} was first beaten by trial {first.number} "
+                f"({first.val_mae:.4f}){when}."
+            )
+        else:
+            reached = f"No trial has beaten the target {target} yet."
+    config = ", ".join(f"{escape(k)} {number(v)}" for k, v in best.config.items())
+    kept = best_model.read_info(out)
+    if kept is None:
+        model_note = "No best model is saved in this directory."
+    elif kept["trial"] == best.number:
+        model_note = "`best_model.keras` holds this model (see `best_model.json`)."
+    else:
+        model_note = (
+            f"`best_model.keras` holds trial {kept['trial']} "
+            f"({kept['val_mae']:.4f}), the best trained on this machine."
+        )
+    return "\n\n".join(
+        p
+        for p in [
+            f"## Best configuration: trial {best.number}, {escape(_model(best.config))}, "
+            f"validation MAE {best.val_mae:.4f}",
+            f"{config}. Trained {best.epochs} epochs, best at epoch {best.best_epoch}, "
+            f"{number(best.train_seconds, 1)} s. {model_note}",
+            table(["compared with", "val_mae", "best minus it", "best relative to it"], rows),
+            reached,
+        ]
+        if p
+    )
+
+
+def _top(ranked: Sequence[TrialRecord], searched: Sequence[str]) -> str:
+    headers = ["rank", "trial", "status", "val_mae", "model", *searched, "epochs", "seconds"]
+    rows = [
+        [
+            i + 1,
+            r.number,
+            r.status,
+            r.val_mae,
+            _model(r.config),
+            *[r.config.get(n) for n in searched],
+            r.epochs,
+            r.train_seconds,
+        ]
+        for i, r in enumerate(ranked[:TOP])
+    ]
+    return f"## Top {min(TOP, len(ranked))} configurations\n\n" + table(headers, rows)
+
+
+def _forecast(
+    study: optuna.Study,
+    identity: dict[str, Any],
+    best: TrialRecord,
+    series: Series | None,
+    out: Path,
+) -> str:
+    title = "## The best configuration's forecast"
+    stored = study.trials[best.number].user_attrs.get(rec.FORECAST)
+    if series is None:
+        return f"{title}\n\nLeft out: the run's data could not be read again."
+    if stored is None or len(stored) != len(series.valid):
+        return f"{title}\n\nLeft out: the study holds no forecast of trial {best.number}."
+    predicted = np.asarray(stored, dtype="float64")
+    actual = series.valid.astype("float64")
+    time = (
+        series.time[series.split :]
+        if series.time is not None
+        else np.arange(series.split, len(series.values))
+    )
+    figures.forecast(
+        time,
+        actual,
+        predicted,
+        out / FIGURES_DIR / "forecast.png",
+        f"Validation part of {series.name}: trial {best.number}'s one-step forecasts",
+    )
+    floor = None
+    if series.clean is not None:
+        floor = np.abs(series.clean[series.split :] - actual)
+    figures.errors(time, actual, predicted, out / FIGURES_DIR / "error.png", floor)
+    worst = np.argsort(-np.abs(predicted - actual))[:3]
+    at = ", ".join(_when(time[i]) for i in sorted(worst))
+    return "\n\n".join(
+        [
+            title,
+            figure(
+                f"{FIGURES_DIR}/forecast.png",
+                f"Trial {best.number} forecasts every point of the validation part from the "
+                f"{best.config.get('window')} real values before it (blue), against the "
+                "series (gray)",
+            ),
+            figure(
+                f"{FIGURES_DIR}/error.png",
+                "Absolute error over time; the dashed line is the noise-free signal's own "
+                "error, which no forecaster beats"
+                if floor is not None
+                else "Absolute error over time",
+            ),
+            f"Its three largest errors are at time {at}.",
+        ]
+    )
+
+
+def _history(identity: dict[str, Any], records: Sequence[TrialRecord], out: Path) -> str:
+    frame = analysis.best_so_far(records)
+    references = {"target": identity.get("target"), **_references(identity)}
+    references.pop("moving average")
+    figures.history(frame, out / FIGURES_DIR / "history.png", references)
+    return "## Search history\n\n" + figure(
+        f"{FIGURES_DIR}/history.png",
+        "Validation MAE of each trial in the order they ran (pruned trials at the epoch they "
+        "stopped), the best so far, the target and the reference forecasters",
+    )
+
+
+def _log_names(identity: dict[str, Any], searched: Sequence[str]) -> list[str]:
+    fields = (identity.get("space_config") or {}).get("fields") or {}
+    names = []
+    for name in searched:
+        declared = fields.get(name) or fields.get(name.rstrip("0123456789").rstrip("_")) or {}
+        if isinstance(declared, dict) and declared.get("log"):
+            names.append(name)
+    return names
+
+
+def _mattered(
+    study: optuna.Study,
+    identity: dict[str, Any],
+    records: Sequence[TrialRecord],
+    searched: Sequence[str],
+    out: Path,
+) -> str:
+    if not searched:
+        return ""
+    stats = {name: analysis.by_value(records, name) for name in searched}
+    stats = {name: frame for name, frame in stats.items() if len(frame)}
+    if not stats:
+        return ""
+    figures.mattered(stats, out / FIGURES_DIR / "mattered.png", _log_names(identity, searched))
+    parts = [
+        "## What mattered",
+        figure(
+            f"{FIGURES_DIR}/mattered.png",
+            "For each hyperparameter, the best (blue) and median (gray) validation MAE of the "
+            "trials by its value; many-valued numbers are grouped in ranges",
+        ),
+    ]
+    for name, frame in stats.items():
+        parts.append(
+            f"**{escape(name)}**\n\n"
+            + table(
+                ["value", "trials", "best", "median"],
+                [[row.value, row.trials, row.best, row.median] for row in frame.itertuples()],
+            )
+        )
+    found = analysis.importances(study)
+    if found:
+        figures.importance(found, out / FIGURES_DIR / "importance.png")
+        parts.append(
+            figure(
+                f"{FIGURES_DIR}/importance.png",
+                "How much of the variation of the validation MAE each parameter "
+                "explains (Optuna's fANOVA importance, completed trials)",
+            )
+        )
+    else:
+        parts.append(
+            f"Optuna's parameter importances need {analysis.IMPORTANCE_TRIALS} "
+            "completed trials; this study has fewer."
+        )
+    return "\n\n".join(parts)
+
+
+def _curves(ranked: Sequence[TrialRecord], out: Path) -> str:
+    best = [r for r in ranked[:CURVES] if r.curve]
+    if not best:
+        return ""
+    figures.curves(best, out / FIGURES_DIR / "curves.png")
+    return "## Learning curves\n\n" + figure(
+        f"{FIGURES_DIR}/curves.png",
+        f"Validation MAE after each epoch of the {len(best)} best trials",
+    )
+
+
+def _failures(records: Sequence[TrialRecord]) -> str:
+    failed = [r for r in records if r.status in ("failed", "interrupted")]
+    if not failed:
+        return ""
+    return "## Trials that did not finish\n\n" + table(
+        ["trial", "status", "error"], [[r.number, r.status, r.error] for r in failed]
+    )
+
+
+def _when(stamp: Any) -> str:
+    if isinstance(stamp, np.datetime64):
+        return escape(str(stamp)[:19].replace("T00:00:00", ""))
+    return escape(stamp)
+
+
+def _model(config: dict[str, Any]) -> str:
+    try:
+        return describe(config)
+    except (KeyError, TypeError, ValueError):
+        return "custom"

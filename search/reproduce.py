@@ -1,0 +1,63 @@
+"""Training one recorded trial again, from its configuration and its seed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import keras
+import keras_tuner as kt
+
+from search.errors import UsageError
+from search.hypermodel import ForecastHyperModel
+from search.space import load_space
+from search.study import TrialRecord, read_records
+from search.trainer import Outcome, Trainer
+
+
+@dataclass
+class Reproduction:
+    """A trial as recorded and as trained again."""
+
+    record: TrialRecord
+    outcome: Outcome
+    note: str = ""
+
+    @property
+    def difference(self) -> float:
+        """Relative difference of the validation MAE, reproduced against recorded."""
+        return self.outcome.val_mae / self.record.val_mae - 1
+
+
+def reproduce(study, identity: dict, number: int, series) -> Reproduction:
+    """Train trial ``number`` of ``study`` again: same space, data, configuration and seed,
+    for as many epochs as it ran."""
+    record = next((r for r in read_records(study) if r.number == number), None)
+    if record is None:
+        raise UsageError(f"the study has no trial {number}")
+    if record.val_mae is None or record.seed is None:
+        raise UsageError(f"trial {number} is {record.status}: it has no result to reproduce")
+    path = Path(identity.get("space_path") or identity["space_file"])
+    space = load_space(path).replace(**identity.get("overrides", {}))
+    if space.fingerprint() != identity.get("space_fingerprint"):
+        raise UsageError(f"{path} has changed since the run; its trials can no longer be retrained")
+    notes = []
+    epochs = space.setting("epochs")
+    hyperband = study.trials[number].user_attrs.get("keras_tuner") or {}
+    if record.stopped in ("pruned", "budget") and record.epochs:
+        epochs = record.epochs  # it stopped early: train it as far as it went
+        notes.append(f"it was {record.stopped} after {record.epochs} epochs")
+    if "tuner/epochs" in hyperband:
+        epochs = int(hyperband["tuner/epochs"])
+        if "tuner/trial_id" in hyperband:
+            notes.append(
+                "Hyperband trained it on from another trial's weights; here it starts afresh"
+            )
+    trainer = Trainer(series, epochs=epochs, patience=space.setting("patience"))
+    hypermodel = ForecastHyperModel(space, trainer)
+    hp = kt.HyperParameters()
+    hp.values = dict(record.config)
+    keras.backend.clear_session()
+    keras.utils.set_random_seed(record.seed)
+    model = hypermodel.build(hp)
+    return Reproduction(record, hypermodel.train(hp, model), "; ".join(notes))
