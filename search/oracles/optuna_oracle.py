@@ -103,11 +103,15 @@ class OptunaOracle(StudyOracle):
         return values
 
     def abandon(self, trial_id: str, status: str, error: str) -> optuna.trial.FrozenTrial | None:
-        """Fail the trial and queue its configuration to run again (once)."""
-        frozen = super().abandon(trial_id, status, error)
-        if frozen is not None:
-            retry_once(self.study, frozen)
-        return frozen
+        """Queue the trial's configuration to run again (once), then fail the trial.
+
+        In that order: a worker that looks at the study between the two steps sees the
+        retry waiting and stays to run it, rather than a spent budget with nothing running.
+        """
+        live = self._live.get(trial_id)
+        if live is not None:
+            retry_once(self.study, live)
+        return super().abandon(trial_id, status, error)
 
 
 def _slots(trials: list[optuna.trial.FrozenTrial], *, below: int | None) -> tuple[int, int]:

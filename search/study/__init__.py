@@ -133,7 +133,7 @@ def _short(value: Any) -> str:
     return repr(value)
 
 
-def retry_once(study: optuna.Study, trial: optuna.trial.FrozenTrial) -> None:
+def retry_once(study: optuna.Study, trial: optuna.Trial | optuna.trial.FrozenTrial) -> None:
     """Queue ``trial``'s configuration to run again, unless it was itself a retry."""
     if trial.user_attrs.get(RETRY_OF) is None:
         study.enqueue_trial(trial.params, user_attrs={RETRY_OF: trial.number})
