@@ -15,7 +15,7 @@ from typing import Any
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 __version__ = "0.1.0"
-__all__ = ["Boolean", "Choice", "Float", "Int", "Space", "load_space"]
+__all__ = ["Auto", "Boolean", "Choice", "Float", "Int", "Space", "load_space"]
 
 
 def __getattr__(name: str) -> Any:

@@ -193,12 +193,100 @@ def build_parser() -> argparse.ArgumentParser:
         help="the trial's number, as in the leaderboard",
     )
     reproduce.add_argument("--storage", metavar="URL", help="the study's storage, if not the run's")
+
+    lr_find = commands.add_parser(
+        "lr-find",
+        parents=[common],
+        help="run the learning-rate range test on one configuration",
+        description="Train one configuration of a space while its learning rate grows, write "
+        "lr_find.png, lr_find.csv and lr_find.json, and print the suggested rate and the rule "
+        "that chose it. The configuration is the space's defaults (a dimension's first or "
+        "lowest value), changed by the options given.",
+    )
+    lr_find.add_argument("space", metavar="SPACE", help="a space file, such as spaces/lstm.py")
+    lr_find.add_argument(
+        "fields",
+        nargs="*",
+        metavar="--FIELD VALUE",
+        help="a field of the model fixed for the test, such as --cell gru --depth 2 --units 32 "
+        "--bidirectional true --optimizer sgd --momentum 0.9 --loss mse --batch-size 64 "
+        "--window 30 --scaling course",
+    )
+    lr_find.add_argument("--point", metavar="NAME", help="one of the space's points")
+    lr_find.add_argument(
+        "--preset",
+        choices=("fast", "course"),
+        default="fast",
+        help="fast: 1e-8 to 10, one step per batch (default); course: 1e-8 to 1e-3 over "
+        "100 epochs, as the course does it",
+    )
+    lr_find.add_argument("--start", type=float, help="the first rate of the sweep")
+    lr_find.add_argument("--stop", type=float, help="the rate the sweep grows towards")
+    lr_find.add_argument("--steps", type=positive_int, help="steps of the sweep")
+    lr_find.add_argument("--seed", type=non_negative_int, help="the seed (default the space's)")
+    lr_find.add_argument("--data", metavar="FILE.csv", help="a CSV file, or a built-in series name")
+    lr_find.add_argument("--column", metavar="NAME", help="the CSV column to forecast")
+    lr_find.add_argument(
+        "--split", type=split_point, metavar="N", help="first validation row, or training fraction"
+    )
+    lr_find.add_argument("--fill", choices=FILLS, help="fill missing values and time gaps")
+    lr_find.add_argument(
+        "--out", metavar="DIR", help="where to write the files (default results/<space>)"
+    )
     return parser
+
+
+def _field_values(words: Sequence[str]) -> dict[str, object]:
+    """``--units 32 --bidirectional true`` as ``{"units": 32, "bidirectional": True}``."""
+    from search.space import SEARCHABLE
+
+    pairs: list[tuple[str, str]] = []
+    words = list(words)
+    while words:
+        word = words.pop(0)
+        if not word.startswith("--"):
+            raise UsageError(f"expected an option such as --units 32, not {word!r}")
+        name, equals, value = word[2:].partition("=")
+        if not equals:
+            if not words or words[0].startswith("--"):
+                raise UsageError(f"{word} needs a value")
+            value = words.pop(0)
+        pairs.append((name.replace("-", "_"), value))
+    values: dict[str, object] = {}
+    for name, text in pairs:
+        if name not in SEARCHABLE or name == "learning_rate":
+            fields = ", ".join(
+                f"--{f.replace('_', '-')}" for f in SEARCHABLE if f != "learning_rate"
+            )
+            raise UsageError(f"unknown option --{name.replace('_', '-')}; fields are {fields}")
+        values[name] = _parse_value(name, text, SEARCHABLE[name].kind)
+    return values
+
+
+def _parse_value(name: str, text: str, kind: type) -> object:
+    word = text.strip().lower()
+    if kind is bool:
+        if word in ("true", "yes", "1"):
+            return True
+        if word in ("false", "no", "0"):
+            return False
+    else:
+        try:
+            return kind(text)
+        except ValueError:
+            pass
+    expected = {bool: "true or false", int: "a whole number", float: "a number"}[kind]
+    raise UsageError(f"--{name.replace('_', '-')} {text}: expected {expected}")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args, extra = parser.parse_known_args(argv)
+    if args.command == "lr-find":
+        # Options naming a space's fields are checked against the space itself.
+        args.fields = [*args.fields, *extra]
+    elif extra:
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
     quiet_imports(args.debug)
     try:
         if args.command == "run":
@@ -209,6 +297,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _forecast(args)
         if args.command == "reproduce":
             return _reproduce(args)
+        if args.command == "lr-find":
+            return _lr_find(args)
         parser.error(f"unknown command {args.command}")
     except UsageError as exc:
         return _fail(args, f"error: {exc}", exc.exit_code)
@@ -321,5 +411,50 @@ def _reproduce(args: argparse.Namespace) -> int:
     print(
         f"trial {args.trial}: recorded val_mae {result.record.val_mae:.4f}, reproduced "
         f"{result.outcome.val_mae:.4f} ({result.difference:+.2%}){note}"
+    )
+    return 0
+
+
+def _lr_find(args: argparse.Namespace) -> int:
+    import dataclasses
+
+    from search.data import load_series
+    from search.model import describe
+    from search.range_test import RangeTest, configuration, sweep, write_sweep
+    from search.space import load_space
+
+    space = load_space(args.space)
+    source = {
+        name: getattr(args, name)
+        for name in ("data", "column", "split", "fill", "seed")
+        if getattr(args, name) is not None
+    }
+    if source:
+        space = space.replace(**source)
+    values = _field_values(args.fields)
+    config = configuration(space, point=args.point, **values)
+    test = RangeTest.preset(args.preset)
+    changes = {k: getattr(args, k) for k in ("start", "stop", "steps") if getattr(args, k)}
+    if changes:
+        test = dataclasses.replace(test, **changes)
+    series = load_series(
+        space.data,
+        column=space.setting("column"),
+        split=space.setting("split"),
+        fill=space.setting("fill"),
+    )
+    result = sweep(
+        series, config, test, seed=space.setting("seed"), jit_compile=space.setting("jit_compile")
+    )
+    out = Path(args.out) if args.out else Path("results") / space.name
+    model = describe(config)
+    title = f"range test: {model}, {config['optimizer']}, {config['loss']} loss, {series.name}"
+    paths = write_sweep(result, out, title=title, extra={"configuration": config})
+    for warning in result.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    print(
+        f"suggested learning rate {result.suggestion:.3g} for {model} ({config['optimizer']}, "
+        f"{config['loss']}): {test.rule()} ({result.rates[result.lowest]:.3g}); "
+        f"{len(result.rates)} steps, stopped at the {result.stopped} -> {paths['png']}"
     )
     return 0

@@ -9,6 +9,7 @@ import keras
 import keras_tuner as kt
 
 from search.model import build_model
+from search.range_test import resolve
 from search.space import Space
 from search.trainer import EpochHook, Outcome, Trainer
 
@@ -18,21 +19,26 @@ class ModelError(kt.errors.FailedTrialError):
 
 
 class ForecastHyperModel(kt.HyperModel):
-    """Builds each trial's model from the space, and trains and scores it on the series."""
+    """Builds each trial's model from the space, and trains and scores it on the series.
 
-    def __init__(self, space: Space, trainer: Trainer):
+    ``rates`` holds the range tests' suggested rates by group, for a space whose learning
+    rate is automatic.
+    """
+
+    def __init__(self, space: Space, trainer: Trainer, rates: dict[str, float] | None = None):
         super().__init__(name=space.name, tunable=True)
         self.space = space
         self.trainer = trainer
+        self.rates = dict(rates or {})
 
     def configuration(self, hp: kt.HyperParameters) -> dict[str, Any]:
         """Every value the trial uses: the space's, then any a custom model declared."""
-        config = self.space.declare(hp)
+        config = resolve(self.space.declare(hp), self.rates)
         extra = {k: v for k, v in hp.values.items() if k not in config and "/" not in k}
         return {**config, **extra}
 
     def build(self, hp: kt.HyperParameters) -> keras.Model:
-        config = self.space.declare(hp)
+        config = self.configuration(hp)
         if self.space.build_model is None:
             return build_model(config, jit_compile=self.space.setting("jit_compile"))
         model = self.space.build_model(hp)

@@ -49,7 +49,12 @@ def make_optimizer(config: dict[str, Any]) -> keras.optimizers.Optimizer:
     }[name](rate)
 
 
-def build_model(config: dict[str, Any], *, jit_compile: bool = True) -> keras.Model:
+def build_model(
+    config: dict[str, Any],
+    *,
+    jit_compile: bool = True,
+    steps_per_execution: int = STEPS_PER_EXECUTION,
+) -> keras.Model:
     """A compiled recurrent forecaster: ``window`` scaled values in, the next value out.
 
     With the course's scaling the model reads raw values and multiplies its output by 100
@@ -75,7 +80,7 @@ def build_model(config: dict[str, Any], *, jit_compile: bool = True) -> keras.Mo
         optimizer=make_optimizer(config),
         loss=config["loss"],
         jit_compile=jit_compile,
-        steps_per_execution=STEPS_PER_EXECUTION,
+        steps_per_execution=steps_per_execution,
     )
     return model
 

@@ -12,6 +12,7 @@ from search.errors import UsageError
 from search.hypermodel import ForecastHyperModel
 from search.space import load_space
 from search.study import TrialRecord, read_records
+from search.study.records import LEARNING_RATES
 from search.trainer import Outcome, Trainer
 
 
@@ -54,7 +55,7 @@ def reproduce(study, identity: dict, number: int, series) -> Reproduction:
                 "Hyperband trained it on from another trial's weights; here it starts afresh"
             )
     trainer = Trainer(series, epochs=epochs, patience=space.setting("patience"))
-    hypermodel = ForecastHyperModel(space, trainer)
+    hypermodel = ForecastHyperModel(space, trainer, study.user_attrs.get(LEARNING_RATES))
     hp = kt.HyperParameters()
     hp.values = dict(record.config)
     keras.backend.clear_session()

@@ -40,6 +40,7 @@ from search.oracles import (
     make_pruner,
 )
 from search.progress import Progress
+from search.range_test import find_rates
 from search.report import write_batch_report, write_report
 from search.runlog import RUN_LOG, RunLog
 from search.space import Space, load_space
@@ -52,6 +53,7 @@ from search.tuner import FanOut, ForecastTuner, TrialEvents
 RUN_FILE = "run.json"
 KERAS_TUNER_DIR = "keras_tuner"
 STORAGE_ENV = "SEARCH_STORAGE"
+RANGE_TEST_DIR = "lr_find"
 # Files a run writes in its out directory; --fresh removes these and nothing else.
 _RUN_OUTPUTS = (
     LEADERBOARD_FILE,
@@ -61,6 +63,7 @@ _RUN_OUTPUTS = (
     INFO_FILE,
     KERAS_TUNER_DIR,
     f"{KERAS_TUNER_DIR}.lock",
+    RANGE_TEST_DIR,
 )
 
 
@@ -198,6 +201,8 @@ def start_run(plan: Plan) -> None:
         for name in _RUN_OUTPUTS:
             _remove(plan.out / name)
     study = studies.create_study(storage, plan.study_name, plan.identity)
+    if plan.space.auto_rate is not None:
+        _find_rates(plan, study)
     write_json(
         {
             "space": plan.identity["space_file"],
@@ -207,6 +212,22 @@ def start_run(plan: Plan) -> None:
         plan.out / RUN_FILE,
     )
     rebuild_leaderboard(study, plan.out)
+
+
+def _find_rates(plan: Plan, study: optuna.Study) -> None:
+    """Run the range tests the space's automatic rate needs, once per study: the rates
+    they suggest are kept in the study, and reused by every worker and every resume."""
+    log = RunLog(plan.out)
+
+    def say(line: str) -> None:
+        log.note(line)
+        if not plan.options.quiet:
+            print(line, flush=True)
+
+    known = study.user_attrs.get(rec.LEARNING_RATES, {})
+    rates = find_rates(plan.space, plan.series, plan.out / RANGE_TEST_DIR, known, say=say)
+    if rates != known:
+        study.set_user_attr(rec.LEARNING_RATES, rates)
 
 
 def work(
@@ -250,7 +271,7 @@ def work(
             _fail_unfinished(study)
         tuner = ForecastTuner(
             oracle,
-            ForecastHyperModel(space, trainer),
+            ForecastHyperModel(space, trainer, study.user_attrs.get(rec.LEARNING_RATES)),
             seed=seed,
             stopper=stopper,
             events=events,

@@ -35,7 +35,7 @@ def write_space(folder: Path, name: str = "tiny", body: str = "", **fields) -> P
     )
     path = folder / f"{name}.py"
     path.write_text(
-        "from search import Boolean, Choice, Float, Int, Space\n"
+        "from search import Auto, Boolean, Choice, Float, Int, Space\n"
         + textwrap.dedent(body)
         + f"\nspace = Space(\n    {arguments},\n)\n"
     )

@@ -12,7 +12,9 @@ from conftest import code
 from search.cli import main
 
 
-@pytest.mark.parametrize("command", [[], ["run"], ["report"]])
+@pytest.mark.parametrize(
+    "command", [[], ["run"], ["report"], ["forecast"], ["reproduce"], ["lr-find"]]
+)
 def test_every_command_has_help(command, capsys):
     with pytest.raises(SystemExit) as caught:
         main([*command, "--help"])

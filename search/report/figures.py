@@ -192,3 +192,34 @@ def spaces(summary: pd.DataFrame, path: Path) -> Path:
     ax.set(title="Best validation MAE by space", xlabel="validation MAE")
     ax.grid(alpha=0.3, axis="x")
     return _save(fig, path)
+
+
+def range_test(
+    rates: Sequence[float],
+    losses: Sequence[float],
+    smoothed: Sequence[float],
+    suggestion: float,
+    lowest: int,
+    path: Path,
+    title: str,
+) -> Path:
+    """Training loss against the learning rate on a log axis, raw and smoothed, with the
+    lowest smoothed loss and the suggested rate marked."""
+    fig, ax = plt.subplots(figsize=_WIDE)
+    ax.plot(rates, losses, color="tab:gray", linewidth=0.8, alpha=0.6, label="loss")
+    ax.plot(rates, smoothed, color="tab:blue", linewidth=1.6, label="smoothed")
+    ax.plot(
+        [rates[lowest]], [smoothed[lowest]], "o", color="tab:orange", label="lowest smoothed loss"
+    )
+    ax.axvline(
+        suggestion, color="tab:red", linestyle="--", label=f"suggested rate {suggestion:.2g}"
+    )
+    ax.set_xscale("log")
+    # The first losses of a fresh model and the last of a diverging one dwarf the valley
+    # the eye is looking for.
+    low, high = float(np.min(smoothed)), float(np.median(smoothed))
+    ax.set_ylim(low - 0.1 * (high - low), high + 1.5 * (high - low) if high > low else None)
+    ax.set(title=title, xlabel="learning rate (log scale)", ylabel="training loss")
+    ax.legend(loc="upper left")
+    ax.grid(alpha=0.3, which="both")
+    return _save(fig, path)

@@ -204,3 +204,40 @@ class Boolean(Dimension):
 
     def __repr__(self) -> str:
         return "Boolean()"
+
+
+class Auto(Dimension):
+    """A learning rate found by the range test: before the search, one test per group of
+    configurations (cell, optimizer, loss, scaling) suggests a rate, and each trial takes
+    that rate times a factor searched from ``10^-decades`` to ``10^decades`` on a log scale.
+
+    ``preset`` is the range test's: ``fast`` (one step per batch) or ``course``.
+    """
+
+    kind = "auto"
+    SCALE = "learning_rate_scale"
+
+    def __init__(self, decades: float = 1.0, *, preset: str = "fast"):
+        self.decades = decades
+        self.preset = preset
+
+    def check(self, field: str) -> None:
+        if isinstance(self.decades, bool) or not isinstance(self.decades, (int, float)):
+            raise SpaceError(f"Auto(decades={self.decades!r}): must be a number", field=field)
+        if not 0 < self.decades <= 4:
+            raise SpaceError(
+                f"Auto(decades={self.decades}): must be above 0, at most 4", field=field
+            )
+        if self.preset not in ("fast", "course"):
+            raise SpaceError(
+                f"Auto(preset={self.preset!r}): expected 'fast' or 'course'", field=field
+            )
+
+    def declare(self, hp: kt.HyperParameters, name: str, **condition: Any) -> Any:
+        """Register the searched factor; the rate itself is known only once the range
+        test has run."""
+        span = 10.0 ** float(self.decades)
+        return hp.Float(self.SCALE, 1 / span, span, sampling="log", **condition)
+
+    def get_config(self) -> dict[str, Any]:
+        return {"decades": self.decades, "preset": self.preset}

@@ -17,7 +17,7 @@ from search.data import BUILTIN_NAMES, FILLS, SCALINGS
 from search.errors import SpaceError
 from search.model import CELL_ALIASES, LOSSES, OPTIMIZERS
 from search.names import KERAS_TUNER_ALGORITHMS, PRUNERS, TUNERS
-from search.space.dimensions import Boolean, Choice, Dimension, Float, Int
+from search.space.dimensions import Auto, Boolean, Choice, Dimension, Float, Int
 from search.stopping import parse_duration
 
 
@@ -78,7 +78,7 @@ SEARCHABLE: dict[str, _Field] = {
         float,
         1e-3,
         lambda v: None if 0 < v < 10 else "must be above 0 and below 10",
-        (Float, Choice),
+        (Float, Choice, Auto),
         True,
     ),
     "loss": _Field(str, "huber", _one_of(LOSSES), (Choice,), True),
@@ -197,6 +197,12 @@ class Space:
                     "a space with its own build_model cannot have points", field="points"
                 )
             self.fields = {k: v for k, v in self.fields.items() if not SEARCHABLE[k].model}
+        if self.auto_rate is not None and self.points:
+            raise SpaceError(
+                "an automatic rate is found per group of configurations, not per point; "
+                "give each point its own rate",
+                field="learning_rate",
+            )
         if "sgd" not in self.possible("optimizer") and isinstance(momentum, Dimension):
             raise SpaceError("applies to the sgd optimizer only", field="momentum")
 
@@ -343,6 +349,9 @@ class Space:
                 config.update(self._declare_units(hp, value, config))
             elif field == "momentum":
                 config.update(self._declare_momentum(hp, value, config, point))
+            elif isinstance(value, Auto):
+                config[Auto.SCALE] = value.declare(hp, field)
+                config[field] = None  # the range test's rate times the scale, found later
             else:
                 config[field] = _declare(hp, field, value)
         return config
@@ -433,6 +442,12 @@ class Space:
         return (["point"] if self.points else []) + varied
 
     @property
+    def auto_rate(self) -> Auto | None:
+        """The automatic learning rate, if the space declares one."""
+        value = self.fields.get("learning_rate")
+        return value if isinstance(value, Auto) else None
+
+    @property
     def uses_keras_tuner_algorithm(self) -> bool:
         return self._arguments["tuner"] in KERAS_TUNER_ALGORITHMS
 
@@ -447,6 +462,8 @@ def _checked(field: str, value: Any, *, label: str | None = None) -> Any:
     """``value`` checked against ``field``'s rules, with names made canonical."""
     spec = SEARCHABLE[field]
     label = label or field
+    if field == "learning_rate" and isinstance(value, str) and value.lower() == "auto":
+        value = Auto()
     if isinstance(value, Dimension):
         if not isinstance(value, spec.dimensions):
             allowed = " or ".join(d.__name__ for d in spec.dimensions)

@@ -31,8 +31,10 @@ RETRY_OF = "retry_of"
 SURPLUS = "surplus"
 FORECAST = "forecast"
 
-# Study user attributes: which run this study belongs to.
+# Study user attributes: which run this study belongs to, and the learning rates its range
+# tests suggested (by group of configurations).
 RUN = "run"
+LEARNING_RATES = "learning_rates"
 
 STALE_ERROR = "its worker stopped answering (no heartbeat)"
 

@@ -1,0 +1,23 @@
+"""The learning-rate range test: its rule, its sweep, and the files it leaves."""
+
+from search.range_test.files import read_sweep, write_sweep
+from search.range_test.groups import GROUP_FIELDS, find_rates, group_key, groups, resolve
+from search.range_test.rule import RangeTest, Sweep, conclude, diverged, smooth
+from search.range_test.sweep import configuration, sweep
+
+__all__ = [
+    "GROUP_FIELDS",
+    "RangeTest",
+    "Sweep",
+    "conclude",
+    "configuration",
+    "diverged",
+    "find_rates",
+    "group_key",
+    "groups",
+    "read_sweep",
+    "resolve",
+    "smooth",
+    "sweep",
+    "write_sweep",
+]

@@ -1,0 +1,52 @@
+"""A range test's files: ``<stem>.csv`` step by step, ``<stem>.json`` its conclusion and
+``<stem>.png`` its plot."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from search.files import write_csv, write_json
+from search.range_test.rule import Sweep
+
+
+def write_sweep(
+    result: Sweep, folder: Path, *, stem: str = "lr_find", title: str, extra: dict[str, Any]
+) -> dict[str, Path]:
+    """Write the sweep's table, summary and plot into ``folder``; their paths."""
+    from search.report import figures
+
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = {kind: folder / f"{stem}.{kind}" for kind in ("csv", "json", "png")}
+    table = pd.DataFrame(
+        {
+            "step": range(1, len(result.rates) + 1),
+            "rate": result.rates,
+            "loss": result.losses,
+            "smoothed": result.smoothed,
+        }
+    )
+    write_csv(table, paths["csv"])
+    write_json({**result.get_config(), **extra}, paths["json"])
+    figures.range_test(
+        result.rates,
+        result.losses,
+        result.smoothed,
+        result.suggestion,
+        result.lowest,
+        paths["png"],
+        title,
+    )
+    return paths
+
+
+def read_sweep(folder: Path, *, stem: str = "lr_find") -> tuple[Sweep, dict[str, Any]] | None:
+    """A sweep written by :func:`write_sweep` and its summary, or None if it is not there."""
+    summary_path, table_path = folder / f"{stem}.json", folder / f"{stem}.csv"
+    if not (summary_path.exists() and table_path.exists()):
+        return None
+    summary = json.loads(summary_path.read_text())
+    return Sweep.from_config(summary, pd.read_csv(table_path)), summary

@@ -1,0 +1,95 @@
+"""Groups of configurations that share one range test, and rates resolved from them.
+
+A learning rate suits a cell, an optimizer, a loss and a scaling far more than a width or a
+depth: those four fields make a group, and each group gets its own range test.
+"""
+
+from __future__ import annotations
+
+import itertools
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from search.errors import UsageError
+from search.model import describe
+from search.range_test.files import write_sweep
+from search.range_test.rule import RangeTest
+from search.range_test.sweep import configuration, sweep
+from search.space import Auto, Space
+
+GROUP_FIELDS = ("cell", "optimizer", "loss", "scaling")
+
+
+def group_key(config: dict[str, Any]) -> str:
+    """The group a configuration belongs to, such as ``lstm-adam-huber-standard``."""
+    return "-".join(str(config[field]) for field in GROUP_FIELDS)
+
+
+def groups(space: Space) -> dict[str, dict[str, Any]]:
+    """Each group the space can reach, with the values that define it."""
+    options = [list(dict.fromkeys(space.possible(field))) for field in GROUP_FIELDS]
+    found = {}
+    for values in itertools.product(*options):
+        fixed = dict(zip(GROUP_FIELDS, values, strict=True))
+        found[group_key(fixed)] = fixed
+    return found
+
+
+def range_test_of(space: Space) -> RangeTest:
+    """The range test an automatic rate asks for."""
+    auto = space.auto_rate
+    if auto is None:
+        raise UsageError("this space has no automatic learning rate")
+    return RangeTest.preset(auto.preset)
+
+
+def resolve(config: dict[str, Any], rates: dict[str, float]) -> dict[str, Any]:
+    """``config`` with its learning rate: its group's suggestion times its searched scale.
+    A configuration without an automatic rate is returned as it is."""
+    if Auto.SCALE not in config:
+        return config
+    key = group_key(config)
+    if key not in rates:
+        raise UsageError(f"no range test has suggested a rate for {key}; run the search again")
+    return {**config, "learning_rate": rates[key] * float(config[Auto.SCALE])}
+
+
+def find_rates(
+    space: Space,
+    series: Any,
+    folder: Path,
+    known: dict[str, float],
+    *,
+    say: Callable[[str], None] = print,
+) -> dict[str, float]:
+    """The suggested rate of every group of ``space``: those in ``known`` as they are, the
+    others from a range test run now on the group's default configuration, its files
+    written to ``folder/<group>.csv|json|png``."""
+    test = range_test_of(space)
+    rates = dict(known)
+    for key, fixed in groups(space).items():
+        if key in rates:
+            say(f"range test {key}: suggested rate {rates[key]:.3g}, found before")
+            continue
+        config = configuration(space, **fixed)
+        started = time.perf_counter()
+        result = sweep(
+            series,
+            config,
+            test,
+            seed=space.setting("seed"),
+            jit_compile=space.setting("jit_compile"),
+        )
+        title = f"range test for {key}: {describe(config)}, {series.name}"
+        write_sweep(result, folder, stem=key, title=title, extra={"configuration": config})
+        rates[key] = result.suggestion
+        seconds = time.perf_counter() - started
+        say(
+            f"range test {key}: suggested rate {result.suggestion:.3g} ({test.rule()}, "
+            f"{len(result.rates)} steps in {seconds:.0f}s)"
+        )
+        for warning in result.warnings:
+            say(f"range test {key}: warning: {warning}")
+    return rates
