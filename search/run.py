@@ -40,7 +40,7 @@ from search.oracles import (
     make_pruner,
 )
 from search.progress import Progress
-from search.range_test import find_rates
+from search.range_test import RANGE_TEST_DIR, find_rates
 from search.report import write_batch_report, write_report
 from search.runlog import RUN_LOG, RunLog
 from search.space import Space, load_space
@@ -53,7 +53,6 @@ from search.tuner import FanOut, ForecastTuner, TrialEvents
 RUN_FILE = "run.json"
 KERAS_TUNER_DIR = "keras_tuner"
 STORAGE_ENV = "SEARCH_STORAGE"
-RANGE_TEST_DIR = "lr_find"
 # Files a run writes in its out directory; --fresh removes these and nothing else.
 _RUN_OUTPUTS = (
     LEADERBOARD_FILE,

@@ -215,3 +215,11 @@ def test_range_tests_run_once_per_group_and_are_reused_on_resume(space_file, tmp
         assert row["learning_rate"] == pytest.approx(
             suggested * row["learning_rate_scale"], rel=1e-4
         )
+
+    # The morning report shows the range tests and where the rates fell around them.
+    assert main(["report", str(out)]) == 0
+    report = (out / "report.md").read_text()
+    assert "## Learning-rate range tests" in report
+    for key in rates:
+        assert f"(lr_find/{key}.png)" in report
+    assert (out / "figures" / "rates.png").stat().st_size > 10_000

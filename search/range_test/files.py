@@ -12,6 +12,9 @@ import pandas as pd
 from search.files import write_csv, write_json
 from search.range_test.rule import Sweep
 
+# Where a run keeps the range tests of its automatic rate, inside its out directory.
+RANGE_TEST_DIR = "lr_find"
+
 
 def write_sweep(
     result: Sweep, folder: Path, *, stem: str = "lr_find", title: str, extra: dict[str, Any]

@@ -223,3 +223,33 @@ def range_test(
     ax.legend(loc="upper left")
     ax.grid(alpha=0.3, which="both")
     return _save(fig, path)
+
+
+def rate_scales(
+    scales: Sequence[float],
+    scores: Sequence[float],
+    groups: Sequence[str],
+    best: int,
+    decades: float,
+    path: Path,
+) -> Path:
+    """Validation MAE against each trial's rate relative to its range test's suggestion."""
+    fig, ax = plt.subplots(figsize=_WIDE)
+    for group in sorted(set(groups)):
+        chosen = [i for i, g in enumerate(groups) if g == group]
+        ax.scatter([scales[i] for i in chosen], [scores[i] for i in chosen], s=22, label=group)
+    ax.scatter(
+        [scales[best]], [scores[best]], s=140, facecolors="none", edgecolors="tab:red", lw=1.5
+    )
+    ax.axvline(1.0, color="tab:gray", linestyle="--", linewidth=1, label="suggested rate")
+    ax.set_xscale("log")
+    ax.set_xlim(10.0**-decades / 1.3, 10.0**decades * 1.3)
+    ax.set(
+        title="Where the rates fell: each trial's rate as a multiple of its suggestion "
+        "(winner circled)",
+        xlabel="learning rate / suggested rate (log scale)",
+        ylabel="validation MAE",
+    )
+    ax.legend(loc="best", fontsize="small")
+    ax.grid(alpha=0.3, which="both")
+    return _save(fig, path)
