@@ -75,7 +75,7 @@ def main(argv: list[str] | None = None) -> int:
     references = {
         "noise floor": series.noise_floor,
         "linear AR": baseline_scores(series)["linear_ar"],
-        f"target {TARGET:g}": TARGET,
+        "target": TARGET,
     }
     print(
         f"benchmark on {series.name}: {len(chosen)} contenders, {budget:.0f} s each, "
@@ -369,7 +369,7 @@ def _plot(table, chosen, references, budget, path, data) -> None:
         xlim=(0, budget),
     )
     ax.grid(alpha=0.3)
-    ax.legend(loc="upper right", fontsize="small")
+    ax.legend(loc="best", fontsize="small")
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)
