@@ -12,6 +12,7 @@ import sys
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
+from typing import NoReturn
 
 from search._startup import quiet_imports
 from search.errors import RunInterrupted, UsageError
@@ -62,6 +63,15 @@ def split_point(text: str) -> int | float:
     return int(value) if value.is_integer() and value >= 1 else value
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse with its errors on one line, as every other error of this command line:
+    argparse's default puts the whole usage (eleven lines for ``run``) before the one
+    line that matters."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"error: {message}; see {self.prog} --help\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
     from search.data import FILLS
     from search.names import PRUNERS, TUNERS
@@ -69,7 +79,7 @@ def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--debug", action="store_true", help="show tracebacks of errors")
 
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog=PROG,
         description="Hyperparameter search for recurrent time-series forecasters.",
         parents=[common],

@@ -10,6 +10,7 @@ import contextlib
 import fcntl
 import json
 import os
+import re
 import shutil
 import tempfile
 import time
@@ -19,6 +20,8 @@ from typing import Any
 
 import optuna
 import pandas as pd
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 from search import study as studies
 from search.best_model import INFO_FILE, MODEL_FILE, BestModelKeeper
@@ -130,16 +133,19 @@ def plan_run(space_path: str | Path, options: RunOptions) -> Plan:
     out = Path(options.out) if options.out else _default_out(declared, options)
     _check_writable(out)
     storage_url = options.storage or os.environ.get(STORAGE_ENV) or studies.default_storage_url(out)
+    if options.storage or os.environ.get(STORAGE_ENV):
+        _check_storage_url(storage_url, "--storage" if options.storage else STORAGE_ENV)
     study_name = options.study or space.name
     identity = _identity(space, series, str(space_path), _overrides(declared, options))
     plan = Plan(space, series, out, storage_url, study_name, options, identity)
-    if not options.fresh:
-        _check_existing(plan)
     if options.workers > 1 and space.uses_keras_tuner_algorithm:
         raise UsageError(
             f"--workers {options.workers}: Keras Tuner's {plan.tuner!r} keeps its state in one "
             f"process; use an Optuna sampler ({', '.join(OPTUNA_SAMPLERS)}) for several workers"
         )
+    if not options.fresh:
+        _check_existing(plan)
+    _check_not_in_use(plan)
     return plan
 
 
@@ -460,6 +466,14 @@ def _check_length(space: Space, series: Series) -> None:
             f"{series.name}: the training part has {train} values, too few for windows of "
             f"{longest}; use a shorter window or a later --split"
         )
+    # The baselines (the linear autoregression a network has to beat) read windows of
+    # their own; without this check a short series failed with numpy's error.
+    if train - series.reference_window < 2:
+        raise UsageError(
+            f"{series.name}: the training part has {train} values, too few for the baselines' "
+            f"windows of {series.reference_window}; give at least "
+            f"{series.reference_window + 2} training values (more rows or a later --split)"
+        )
     if valid < 1:
         raise UsageError(f"{series.name}: the validation part is empty; use an earlier --split")
 
@@ -525,9 +539,43 @@ def _storage(plan: Plan, *, heartbeats: bool = False) -> optuna.storages.BaseSto
     return studies.open_storage(plan.storage_url)
 
 
+def _check_storage_url(url: str, origin: str) -> None:
+    """Refuse a malformed storage URL, naming where it came from and showing it as given,
+    with any password hidden (the storage's own message can only show a placeholder);
+    and an SQLite file in a folder that does not exist, before anything is written."""
+    try:
+        make_url(url)
+    except (ArgumentError, ValueError):
+        shown = re.sub(r"(://[^:/@]*:).*@", r"\1***@", url)
+        raise StorageError(
+            f"{origin} {shown!r} is not a storage URL; give one such as "
+            "sqlite:///results/study.db or postgresql://user@host:5432/dbname"
+        ) from None
+    database = _sqlite_file(url)
+    if database is not None and not database.parent.is_dir():
+        raise StorageError(
+            f"storage {studies.mask_url(url)}: folder {database.parent} does not exist; "
+            f"create it or give another {origin}"
+        )
+
+
+def _sqlite_file(url: str) -> Path | None:
+    """The database file of an SQLite storage URL; None for any other storage."""
+    try:
+        parsed = make_url(url)
+    except (ArgumentError, ValueError):
+        return None
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    return Path(parsed.database)
+
+
 def _check_existing(plan: Plan) -> None:
     """Refuse, before anything is written, to resume a run of something else."""
-    if _default_storage(plan) and not (plan.out / studies.STUDY_FILE).exists():
+    database = _sqlite_file(plan.storage_url)
+    if database is not None and not database.exists():
+        # No study there yet, and opening the storage would create the file: a command
+        # refused after this check would leave an empty database behind.
         return
     storage = _storage(plan)
     try:
@@ -547,6 +595,32 @@ def _check_existing(plan: Plan) -> None:
         )
 
 
+def _in_use(plan: Plan) -> UsageError:
+    """The error of an out directory whose Keras Tuner run is going on."""
+    return UsageError(
+        f"{plan.out} is in use by another run; Keras Tuner's {plan.tuner!r} runs in one "
+        "process at a time: wait for that run to end, or use another --out (or an Optuna "
+        "sampler, which shares a study)"
+    )
+
+
+def _check_not_in_use(plan: Plan) -> None:
+    """Refuse, before anything is written, an out directory where a Keras Tuner run is
+    going on (its worker holds the lock). The worker of this command would find out too,
+    but only after the run's files had been rewritten, and its refusal would not reach
+    the command's exit status."""
+    if plan.tuner not in KERAS_TUNER_ALGORITHMS:
+        return
+    path = plan.out / f"{KERAS_TUNER_DIR}.lock"
+    if not path.is_file():
+        return  # no such run has started here
+    with open(path) as lock:  # read-only: writes nothing
+        try:
+            fcntl.flock(lock, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise _in_use(plan) from None
+
+
 @contextlib.contextmanager
 def _project(plan: Plan):
     """Where Keras Tuner keeps its files, and whether to start them over.
@@ -561,13 +635,16 @@ def _project(plan: Plan):
         return
     lock_path = plan.out / f"{KERAS_TUNER_DIR}.lock"
     with open(lock_path, "w") as lock:
-        try:
-            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise UsageError(
-                f"{plan.out} is in use by another run; Keras Tuner's {plan.tuner!r} runs in one "
-                "process at a time (use an Optuna sampler to share a study)"
-            ) from None
+        # A few tries: another command's check (_check_not_in_use) holds the lock for a
+        # moment, and must not make this run give up.
+        for attempt in range(20):
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if attempt == 19:
+                    raise _in_use(plan) from None
+                time.sleep(0.1)
         yield plan.out / KERAS_TUNER_DIR, False
 
 

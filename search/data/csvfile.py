@@ -13,6 +13,8 @@ from search.errors import DataError
 DEFAULT_VALIDATION_FRACTION = 0.2
 FILLS = ("interpolate", "previous")
 _TIME_NAMES = ("date", "time", "timestamp", "datetime", "ds")
+# Filling gaps may at most add this many missing values per value the file holds.
+_MAX_FILLED = 10
 
 
 def read_csv_series(
@@ -61,6 +63,11 @@ def resolve_split(split: int | float | None, length: int, *, where: str) -> int:
         index = round(length * split)
     else:
         index = int(split)
+    if not 0 < index < length and split is None:
+        raise DataError(
+            f"{where}: the series has only {length} values, too few for a training part and "
+            "a validation part; give more rows"
+        )
     if not 0 < index < length:
         raise DataError(
             f"{where}: split {split} is outside the series (it has {length} values); "
@@ -150,10 +157,15 @@ def _numbers(raw: pd.Series, column: str, path: Path) -> np.ndarray:
             f"{path}: column {column!r}, line {_line(row)}: {raw.iloc[row]!r} is not a number{more}"
         )
     result = values.to_numpy(dtype="float64")
-    infinite = np.isinf(result)
+    with np.errstate(over="ignore"):
+        # The models read 32-bit floats: 1e39 would reach them as infinity.
+        infinite = np.isinf(result.astype("float32"))
     if infinite.any():
         row = int(np.flatnonzero(infinite)[0])
-        raise DataError(f"{path}: column {column!r}, line {_line(row)}: the value is infinite")
+        raise DataError(
+            f"{path}: column {column!r}, line {_line(row)}: {raw.iloc[row]!r} is infinite or "
+            "too large (the models read 32-bit numbers, at most 3.4e38 either way)"
+        )
     return result
 
 
@@ -165,14 +177,33 @@ def _time_values(raw: pd.Series, column: str, path: Path) -> np.ndarray:
     numbers = pd.to_numeric(text, errors="coerce")
     if not numbers.isna().any():
         time = numbers.to_numpy()
+        unusable = ~np.isfinite(time.astype("float64"))
     else:
         try:
-            time = pd.to_datetime(text, format="mixed").to_numpy()
-        except (ValueError, TypeError) as exc:
+            stamps = pd.to_datetime(text, format="mixed")
+        except (ValueError, TypeError, OverflowError) as exc:
+            detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
             raise DataError(
                 f"{path}: time column {column!r} holds values that are neither numbers nor "
-                f"dates ({exc}); name the right column with --time-column"
+                f"dates ({detail}); name the right column with --time-column"
             ) from None
+        if getattr(stamps.dt, "tz", None) is not None:
+            # One time zone throughout (pandas refuses mixed ones): keep the local times, as
+            # a plain datetime64 array that the rest of the product can subtract and compare.
+            stamps = stamps.dt.tz_localize(None)
+        time = stamps.to_numpy()
+        if time.dtype.kind != "M":
+            raise DataError(
+                f"{path}: time column {column!r} holds values that are neither numbers nor "
+                "dates of one time zone; name the right column with --time-column"
+            )
+        unusable = np.isnat(time)
+    if unusable.any():  # "inf" in a numeric column, "NaT" in a date column
+        row = int(np.flatnonzero(unusable)[0])
+        raise DataError(
+            f"{path}: time column {column!r}, line {_line(row)}: {raw.iloc[row]!r} is not a "
+            "usable time"
+        )
     steps = np.diff(time)
     zero = steps == steps.dtype.type(0)
     if (steps < steps.dtype.type(0)).any() or zero.any():
@@ -188,25 +219,56 @@ def _time_values(raw: pd.Series, column: str, path: Path) -> np.ndarray:
 def _regularise(
     values: np.ndarray, time: np.ndarray, column: str, path: Path, fill: str | None
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Find missing time steps (gaps); with ``fill``, insert them as missing values."""
+    """Find missing time steps (gaps); with ``fill``, insert them as missing values.
+
+    The usual step is the most common one. Each step counts as that many usual steps,
+    rounded, so that float time stamps (0.1, 0.2, 0.30000000000000004) and calendar months
+    (28 to 31 days) are one step each, and a step never counts as less than one.
+    """
     if len(time) < 3:
         return values, time
     steps = np.diff(time)
-    step = pd.Series(steps).mode().iloc[0]
-    gaps = steps > step
+    with np.errstate(all="ignore"):  # steps of absurd stamps may overflow: no gap then
+        if steps.dtype.kind == "f":
+            # Float stamps differ in their last digits (0.1, then 0.09999999999999998):
+            # the usual step is the most common one to 9 significant digits.
+            unit = np.median(steps)
+            usual = pd.Series(np.round(steps / unit, 9)).mode().to_numpy() * unit
+        else:
+            usual = pd.Series(steps).mode().to_numpy()
+        if len(usual) == 0 or not usual[0] > usual.dtype.type(0):
+            return values, time
+        step = usual[0]
+        counts = np.maximum(np.rint(steps / step), 1.0)
+    gaps = counts > 1
     if not gaps.any():
         return values, time
-    missing = int(sum(int(s // step) - 1 for s in steps[gaps]))
+    missing = float(np.sum(counts - 1))
     row = int(np.flatnonzero(gaps)[0])
+    where = f"the first after line {_line(row)} ({time[row]})"
+    how_many = f"{missing:.0f}" if np.isfinite(missing) else "countless"
     if fill is None:
         raise DataError(
-            f"{path}: time column {column!r} has {missing} missing time steps, the first "
-            f"after line {_line(row)} ({time[row]}); use --fill interpolate or --fill previous "
-            "to fill them"
+            f"{path}: time column {column!r} has {how_many} missing time steps, {where}; "
+            "use --fill interpolate or --fill previous to fill them"
         )
-    grid = np.arange(time[0], time[-1] + step, step)[: int((time[-1] - time[0]) // step) + 1]
-    filled = pd.Series(values, index=time).reindex(grid)
-    return filled.to_numpy(dtype="float64"), grid
+    # A stray time stamp (a year typed wrong) would otherwise make a grid of millions of
+    # invented values, or one too large for memory.
+    if not missing <= _MAX_FILLED * len(values):
+        raise DataError(
+            f"{path}: time column {column!r} has {how_many} missing time steps, {where}: "
+            f"too many to fill for {len(values)} rows; check the time stamps there, or name "
+            "the right column with --time-column"
+        )
+    positions = np.concatenate([[0], np.cumsum(counts.astype("int64"))])
+    slots = np.arange(positions[-1] + 1)
+    filled = np.full(len(slots), np.nan)
+    filled[positions] = values
+    # A missing slot's time is the last known time plus whole usual steps; the file's own
+    # time stamps are kept where it has them.
+    known = np.searchsorted(positions, slots, side="right") - 1
+    grid = time[known] + (slots - positions[known]) * step
+    return filled, grid
 
 
 def _fill_missing(values: np.ndarray, column: str, path: Path, fill: str | None) -> np.ndarray:

@@ -62,12 +62,14 @@ class _Range(Dimension):
                 continue
             if isinstance(value, bool) or not isinstance(value, (int, float)):
                 raise SpaceError(f"{name} {label} must be a number, not {value!r}", field=field)
+            # Finite first: int() of nan or inf raises; and a Python int is always finite
+            # (math.isfinite would overflow on a huge one).
+            if isinstance(value, float) and not math.isfinite(value):
+                raise SpaceError(f"{name} {label} must be finite, not {value!r}", field=field)
             if self._number is int and int(value) != value:
                 raise SpaceError(
                     f"{name} {label} must be a whole number, not {value!r}", field=field
                 )
-            if not math.isfinite(value):
-                raise SpaceError(f"{name} {label} must be finite, not {value!r}", field=field)
         if self.min > self.max:
             raise SpaceError(
                 f"inverted range {name}({self.min!r}, {self.max!r}): min is above max", field=field

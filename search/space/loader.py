@@ -34,6 +34,8 @@ def load_space(path: str | Path) -> Space:
         code = compile(source, where, "exec")
     except SyntaxError as exc:
         raise SpaceError(f"line {exc.lineno}: syntax error: {exc.msg}", source=where) from None
+    except ValueError as exc:  # null bytes: older Pythons raise ValueError, not SyntaxError
+        raise SpaceError(f"is not Python source ({exc})", source=where) from None
 
     module = _execute(code, path)
     space = getattr(module, "space", None)
@@ -68,10 +70,13 @@ def _execute(code, path: Path) -> ModuleType:
     except SpaceError as exc:
         line = _line_in(exc, path)
         raise exc.located(f"{path}:{line}" if line else str(path)) from None
-    except Exception as exc:
+    except (Exception, SystemExit) as exc:
+        # SystemExit too: a space file calling sys.exit() would otherwise end the command
+        # with that status (0 included) and no word of why.
         line = _line_in(exc, path)
         at = f"line {line}: " if line else ""
-        raise SpaceError(f"{at}raised {type(exc).__name__}: {exc}", source=str(path)) from None
+        what = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+        raise SpaceError(f"{at}raised {what}", source=str(path)) from None
     finally:
         sys.modules.pop(name, None)
     return module

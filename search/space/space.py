@@ -91,6 +91,10 @@ SEARCHABLE: dict[str, _Field] = {
     "scaling": _Field(str, "standard", _one_of(SCALINGS), (Choice,), False),
 }
 
+# NumPy's seeds stop at 2**32 - 1, and a run adds the trial number, 1000 per worker and
+# up to a million (the Optuna sampler's offset) to the run's seed.
+MAX_SEED = 2**31 - 1
+
 # Settings that change what a trial computes; the rest (trials, tuner, ...) only steer the
 # search, so a run may be resumed with other values for them.
 _RESULT_SETTINGS = ("data", "column", "time_column", "split", "fill", "epochs", "patience", "seed")
@@ -248,7 +252,11 @@ class Space:
             "patience",
             "must be a whole number, 1 or more, or None",
         )
-        _require(_is_int(a["seed"]) and a["seed"] >= 0, "seed", "must be a whole number, 0 or more")
+        _require(
+            _is_int(a["seed"]) and 0 <= a["seed"] <= MAX_SEED,
+            "seed",
+            f"must be a whole number from 0 to {MAX_SEED}",
+        )
         _require(
             a["target"] is None or (_is_number(a["target"]) and a["target"] > 0),
             "target",
@@ -276,6 +284,8 @@ class Space:
                 parse_duration(a["budget"])
             except ValueError as exc:
                 raise SpaceError(str(exc), field="budget") from None
+            except OverflowError:  # an int too large for a float
+                raise SpaceError(f"{a['budget']!r} is too long a budget", field="budget") from None
         _require(
             _is_int(a["max_failures"]) and a["max_failures"] >= 1,
             "max_failures",
@@ -308,7 +318,14 @@ class Space:
                         f"{field!r} is searched in the space and cannot be fixed by a point",
                         field=where,
                     )
-                checked[point][field] = _checked(field, value, label=where)
+                value = _checked(field, value, label=where)
+                if isinstance(value, Dimension):  # learning_rate="auto", made an Auto
+                    raise SpaceError(
+                        "an automatic rate is found per group of configurations, not per "
+                        "point; give the point a rate such as 1e-3",
+                        field=where,
+                    )
+                checked[point][field] = value
         return checked
 
     # -- declaring on Keras Tuner ---------------------------------------------------------
@@ -523,7 +540,10 @@ def _is_int(value: Any) -> bool:
 
 
 def _is_number(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return False
+    # A Python int is finite however large; math.isfinite would overflow converting it.
+    return isinstance(value, int) or math.isfinite(value)
 
 
 def _plain(value: Any) -> Any:
