@@ -73,7 +73,6 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from search.data import FILLS
     from search.names import PRUNERS, TUNERS
 
     common = argparse.ArgumentParser(add_help=False)
@@ -101,16 +100,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--tuner", choices=TUNERS, help="the search algorithm")
     run.add_argument("--pruner", choices=PRUNERS, help="stop poor trials early (Optuna pruners)")
     run.add_argument("--seed", type=non_negative_int, help="the run's seed")
-    run.add_argument("--data", metavar="FILE.csv", help="a CSV file, or a built-in series name")
-    run.add_argument("--column", metavar="NAME", help="the CSV column to forecast")
-    run.add_argument("--time-column", metavar="NAME", help="the CSV column of time stamps")
-    run.add_argument(
-        "--split",
-        type=split_point,
-        metavar="N",
-        help="first validation row, or training fraction such as 0.8 (CSV default 0.8)",
-    )
-    run.add_argument("--fill", choices=FILLS, help="fill missing values and time gaps")
+    _data_options(run, split=True)
     run.add_argument("--out", metavar="DIR", help="the out directory (default results/<space>)")
     run.add_argument(
         "--storage",
@@ -178,10 +168,7 @@ def build_parser() -> argparse.ArgumentParser:
         default=0,
         help="values to forecast past the end of the series (default 0)",
     )
-    forecast.add_argument("--data", metavar="FILE.csv", help="a CSV file, or a built-in series")
-    forecast.add_argument("--column", metavar="NAME", help="the CSV column to forecast")
-    forecast.add_argument("--time-column", metavar="NAME", help="the CSV column of time stamps")
-    forecast.add_argument("--fill", choices=FILLS, help="fill missing values and time gaps")
+    _data_options(forecast, split=False)
     forecast.add_argument(
         "--output", metavar="FILE.csv", help="where to write (default OUT/forecast.csv)"
     )
@@ -234,16 +221,29 @@ def build_parser() -> argparse.ArgumentParser:
     lr_find.add_argument("--stop", type=float, help="the rate the sweep grows towards")
     lr_find.add_argument("--steps", type=positive_int, help="steps of the sweep")
     lr_find.add_argument("--seed", type=non_negative_int, help="the seed (default the space's)")
-    lr_find.add_argument("--data", metavar="FILE.csv", help="a CSV file, or a built-in series name")
-    lr_find.add_argument("--column", metavar="NAME", help="the CSV column to forecast")
-    lr_find.add_argument(
-        "--split", type=split_point, metavar="N", help="first validation row, or training fraction"
-    )
-    lr_find.add_argument("--fill", choices=FILLS, help="fill missing values and time gaps")
+    _data_options(lr_find, split=True)
     lr_find.add_argument(
         "--out", metavar="DIR", help="where to write the files (default results/<space>)"
     )
     return parser
+
+
+def _data_options(parser: argparse.ArgumentParser, *, split: bool) -> None:
+    """The options that choose a series: ``--data``, ``--column``, ``--time-column``,
+    ``--split`` (where the validation part starts) and ``--fill``."""
+    from search.data import FILLS
+
+    parser.add_argument("--data", metavar="FILE.csv", help="a CSV file, or a built-in series name")
+    parser.add_argument("--column", metavar="NAME", help="the CSV column to forecast")
+    parser.add_argument("--time-column", metavar="NAME", help="the CSV column of time stamps")
+    if split:
+        parser.add_argument(
+            "--split",
+            type=split_point,
+            metavar="N",
+            help="first validation row, or training fraction such as 0.8 (CSV default 0.8)",
+        )
+    parser.add_argument("--fill", choices=FILLS, help="fill missing values and time gaps")
 
 
 def _field_values(words: Sequence[str]) -> dict[str, object]:
@@ -436,7 +436,7 @@ def _lr_find(args: argparse.Namespace) -> int:
     space = load_space(args.space)
     source = {
         name: getattr(args, name)
-        for name in ("data", "column", "split", "fill", "seed")
+        for name in ("data", "column", "time_column", "split", "fill", "seed")
         if getattr(args, name) is not None
     }
     if source:
@@ -450,6 +450,7 @@ def _lr_find(args: argparse.Namespace) -> int:
     series = load_series(
         space.data,
         column=space.setting("column"),
+        time_column=space.setting("time_column"),
         split=space.setting("split"),
         fill=space.setting("fill"),
     )
