@@ -46,6 +46,7 @@ from search.progress import Progress
 from search.range_test import RANGE_TEST_DIR, find_rates
 from search.report import write_batch_report, write_report
 from search.runlog import RUN_LOG, RunLog
+from search.seeds import derive
 from search.space import Space, load_space
 from search.stopping import Stopper
 from search.study import records as rec
@@ -257,7 +258,7 @@ def work(
         hyperparameters=hp,
         trials=plan.trials,
         epochs=space.setting("epochs"),
-        seed=seed + 1000 * worker,  # workers sharing a study must not draw the same values
+        seed=derive(seed, worker),  # workers sharing a study must not draw the same values
         max_failures=space.setting("max_failures"),
         stop=stopper.reason,
         heartbeat=plan.options.heartbeat,

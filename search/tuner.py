@@ -17,6 +17,7 @@ from search.errors import RunInterrupted
 from search.hypermodel import ForecastHyperModel
 from search.oracles import StudyOracle
 from search.oracles.keras_tuner_oracles import HyperbandOracle
+from search.seeds import derive
 from search.stopping import Stopper
 from search.trainer import Outcome
 
@@ -66,8 +67,9 @@ class FanOut(TrialEvents):
 class ForecastTuner(kt.Tuner):
     """Runs trials of a ``ForecastHyperModel`` for a ``StudyOracle``.
 
-    Each trial starts from a clean Keras session with the seed ``seed + trial number``, so
-    memory does not grow from trial to trial and a trial can be reproduced alone.
+    Each trial starts from a clean Keras session with a seed derived from ``seed`` and the
+    trial's number, so memory does not grow from trial to trial and a trial can be
+    reproduced alone.
     """
 
     def __init__(
@@ -90,7 +92,7 @@ class ForecastTuner(kt.Tuner):
         hp = trial.hyperparameters
         number = self.oracle.study_number(trial.trial_id)
         self._numbers[trial.trial_id] = number
-        seed = self.seed + number
+        seed = derive(self.seed, number)
         keras.backend.clear_session()
         gc.collect()
         keras.utils.set_random_seed(seed)

@@ -100,3 +100,11 @@ def test_the_sampler_is_the_one_named():
     oracle, study = _oracle(Space(units=Int(8, 64)), sampler="tpe")
     oracle.populate_space("0")
     assert isinstance(study.sampler, optuna.samplers.TPESampler)
+
+
+def test_derived_seeds_of_different_runs_never_line_up():
+    from search.seeds import derive
+
+    seeds = {derive(run, k) for run in range(30) for k in range(30)}
+    assert len(seeds) == 900  # seed 1's third trial is not seed 3's first
+    assert derive(1, 2) == derive(1, 2) and all(0 <= s < 2**31 for s in seeds)

@@ -16,6 +16,7 @@ from search.errors import UsageError
 from search.names import OPTUNA_SAMPLERS, PRUNERS
 from search.oracles.base import StudyOracle, TrialStatus, ask
 from search.oracles.distributions import distribution, is_active, suggest
+from search.seeds import derive
 from search.study import records as rec
 from search.study import retry_once
 from search.study.storage import quiet_experimental
@@ -87,11 +88,10 @@ class OptunaOracle(StudyOracle):
         already drawn by the one before it.
         """
         trials = self.study.get_trials(deepcopy=False)
-        seed = self.seed + len(trials)
         here = socket.gethostname()
         if any(str(t.user_attrs.get(rec.WORKER, here)).split(":")[0] != here for t in trials):
-            seed += zlib.crc32(here.encode()) % 1_000_000
-        return seed
+            return derive(self.seed, len(trials), zlib.crc32(here.encode()))
+        return derive(self.seed, len(trials))
 
     def _suggest(self, live: optuna.Trial) -> dict[str, Any]:
         values: dict[str, Any] = {}
