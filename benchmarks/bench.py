@@ -351,7 +351,8 @@ def _plot(table, chosen, references, budget, path, data) -> None:
         best = [*rows["best"], rows["best"].iloc[-1]]
         ax.step(seconds, best, where="post", linewidth=1.8, label=contender.label)
         ax.plot(rows["seconds"], rows["best"], "o", markersize=3, color=ax.lines[-1].get_color())
-    styles = iter([("tab:gray", "-."), ("tab:purple", ":"), ("tab:red", "--")])
+    # References in grays and black, apart from the contenders' colours.
+    styles = iter([("dimgray", "-."), ("darkgray", ":"), ("black", "--")])
     for label, value in references.items():
         if value is not None:
             color, style = next(styles)

@@ -215,12 +215,7 @@ def test_a_password_in_the_storage_url_is_never_shown(
         == 0
     )
     printed = capsys.readouterr()
-    written = "".join(
-        p.read_text()
-        for p in out.rglob("*")
-        if p.is_file() and p.suffix in (".csv", ".json", ".log", ".md")
-    )
-    for text in (printed.out, printed.err, written):
+    for text in (printed.out, printed.err, _written(out)):
         assert "s3cret-pw" not in text
     assert "***" in json.loads((out / "run.json").read_text())["storage"]
 
@@ -229,6 +224,16 @@ def test_a_password_in_the_storage_url_is_never_shown(
     monkeypatch.setenv("SEARCH_STORAGE", secret_url)  # ... the real one, given again, can
     assert main(["report", str(out)]) == 0
     assert "s3cret-pw" not in capsys.readouterr().out
+    assert (out / "report.md").exists() and "s3cret-pw" not in _written(out)
+
+
+def _written(out):
+    """Every text file a run or a report wrote, run.log, leaderboard and report included."""
+    return "".join(
+        p.read_text()
+        for p in out.rglob("*")
+        if p.is_file() and p.suffix in (".csv", ".json", ".log", ".md")
+    )
 
 
 def test_a_database_that_does_not_answer_fails_fast_and_masks_the_password(
