@@ -428,9 +428,9 @@ def _reproduce(args: argparse.Namespace) -> int:
 def _lr_find(args: argparse.Namespace) -> int:
     import dataclasses
 
-    from search.data import load_series
     from search.model import describe
     from search.range_test import RangeTest, configuration, sweep, write_sweep
+    from search.run import space_series
     from search.space import load_space
 
     space = load_space(args.space)
@@ -447,13 +447,7 @@ def _lr_find(args: argparse.Namespace) -> int:
     changes = {k: getattr(args, k) for k in ("start", "stop", "steps") if getattr(args, k)}
     if changes:
         test = dataclasses.replace(test, **changes)
-    series = load_series(
-        space.data,
-        column=space.setting("column"),
-        time_column=space.setting("time_column"),
-        split=space.setting("split"),
-        fill=space.setting("fill"),
-    )
+    series = space_series(space)
     result = sweep(
         series, config, test, seed=space.setting("seed"), jit_compile=space.setting("jit_compile")
     )

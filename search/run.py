@@ -123,13 +123,7 @@ def plan_run(space_path: str | Path, options: RunOptions) -> Plan:
     """Load and check the space, the data, the out directory and the study; write nothing."""
     declared = load_space(space_path)
     space = _with_overrides(declared, options, str(space_path))
-    series = load_series(
-        space.data,
-        column=space.setting("column"),
-        time_column=space.setting("time_column"),
-        split=space.setting("split"),
-        fill=space.setting("fill"),
-    )
+    series = space_series(space)
     _check_length(space, series)
     out = Path(options.out) if options.out else _default_out(declared, options)
     _check_writable(out)
@@ -148,6 +142,17 @@ def plan_run(space_path: str | Path, options: RunOptions) -> Plan:
         _check_existing(plan)
     _check_not_in_use(plan)
     return plan
+
+
+def space_series(space: Space) -> Series:
+    """The series a space names, with its column, time column, split and fill."""
+    return load_series(
+        space.data,
+        column=space.setting("column"),
+        time_column=space.setting("time_column"),
+        split=space.setting("split"),
+        fill=space.setting("fill"),
+    )
 
 
 def execute(plans: list[Plan], *, budget: float | str | None = None, debug: bool = False) -> None:
