@@ -87,7 +87,10 @@ def open_storage(
         ) from None
     except (SQLAlchemyError, sqlite3.Error, OSError) as exc:
         reason = _first_line(exc)
-        raise StorageError(f"cannot open storage {mask_url(url)}: {reason}") from None
+        raise StorageError(
+            f"cannot open storage {mask_url(url)}: {reason}; check that the server is up and "
+            "the URL's host, port and database are right"
+        ) from None
 
 
 def _creation_race(exc: Exception) -> bool:
