@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -44,12 +43,3 @@ def write_sweep(
         title,
     )
     return paths
-
-
-def read_sweep(folder: Path, *, stem: str = "lr_find") -> tuple[Sweep, dict[str, Any]] | None:
-    """A sweep written by :func:`write_sweep` and its summary, or None if it is not there."""
-    summary_path, table_path = folder / f"{stem}.json", folder / f"{stem}.csv"
-    if not (summary_path.exists() and table_path.exists()):
-        return None
-    summary = json.loads(summary_path.read_text())
-    return Sweep.from_config(summary, pd.read_csv(table_path)), summary

@@ -116,20 +116,6 @@ class Sweep:
             "warnings": self.warnings,
         }
 
-    @classmethod
-    def from_config(cls, config: dict[str, Any], table: Any) -> Sweep:
-        """A sweep read back from its JSON summary and its CSV table."""
-        return cls(
-            test=RangeTest(**config["test"]),
-            rates=[float(v) for v in table["rate"]],
-            losses=[float(v) for v in table["loss"]],
-            smoothed=[float(v) for v in table["smoothed"]],
-            lowest=int(np.argmin(table["smoothed"])),
-            suggestion=float(config["suggestion"]),
-            stopped=config["stopped"],
-            warnings=list(config.get("warnings", [])),
-        )
-
 
 def smooth(losses: list[float], decay: float) -> np.ndarray:
     """Exponential moving average with bias correction (the first values are not pulled
