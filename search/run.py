@@ -10,7 +10,6 @@ import contextlib
 import fcntl
 import json
 import os
-import re
 import shutil
 import tempfile
 import time
@@ -547,14 +546,13 @@ def _storage(plan: Plan, *, heartbeats: bool = False) -> optuna.storages.BaseSto
 
 def _check_storage_url(url: str, origin: str) -> None:
     """Refuse a malformed storage URL, naming where it came from and showing it as given,
-    with any password hidden (the storage's own message can only show a placeholder);
-    and an SQLite file in a folder that does not exist, before anything is written."""
+    with any password hidden; and an SQLite file in a folder that does not exist, before
+    anything is written."""
     try:
         make_url(url)
     except (ArgumentError, ValueError):
-        shown = re.sub(r"(://[^:/@]*:).*@", r"\1***@", url)
         raise StorageError(
-            f"{origin} {shown!r} is not a storage URL; give one such as "
+            f"{origin} {studies.mask_url(url)!r} is not a storage URL; give one such as "
             "sqlite:///results/study.db or postgresql://user@host:5432/dbname"
         ) from None
     database = _sqlite_file(url)

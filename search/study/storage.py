@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import re
 import sqlite3
 import time
 import warnings
@@ -30,7 +31,11 @@ def mask_url(url: str) -> str:
     try:
         return make_url(url).render_as_string(hide_password=True)
     except (ArgumentError, ValueError):
-        return "<malformed storage URL>"
+        # Not a URL SQLAlchemy reads: shown as given, so that the mistake can be seen, with
+        # what stands between the user name and the last "@" (a password's place) hidden.
+        if "://" in url:
+            return re.sub(r"(://[^:/@]*:).*@", r"\1***@", url)
+        return re.sub(r".*@", "***@", url)
 
 
 def open_storage(
