@@ -1,4 +1,5 @@
-"""The names of the search algorithms and pruners a space or the command line may choose."""
+"""Names shared across the product: the search algorithms and pruners a space or the command
+line may choose, and the parts of a space's configuration that decide a trial's result."""
 
 # Keras Tuner's own oracles; they keep their state in one process.
 KERAS_TUNER_ALGORITHMS = ("random", "bayesian", "hyperband", "grid")
@@ -9,3 +10,9 @@ OPTUNA_SAMPLERS = ("tpe", "optuna-random", "qmc", "cmaes", "optuna-grid")
 TUNERS = OPTUNA_SAMPLERS + KERAS_TUNER_ALGORITHMS
 
 PRUNERS = ("median", "halving", "hyperband", "none")
+
+# Settings and parts of a space's configuration (``Space.get_config``) that change what a
+# trial computes: spaces equal in these resume each other's runs. The other settings
+# (trials, tuner, ...) only steer the search.
+RESULT_SETTINGS = ("data", "column", "time_column", "split", "fill", "epochs", "patience", "seed")
+RESULT_KEYS = ("fields", "units_per_layer", "points", "build_model", *RESULT_SETTINGS)

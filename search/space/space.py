@@ -16,7 +16,13 @@ import keras_tuner as kt
 from search.data import BUILTIN_NAMES, FILLS, SCALINGS
 from search.errors import SpaceError
 from search.model import CELL_ALIASES, LOSSES, OPTIMIZERS
-from search.names import KERAS_TUNER_ALGORITHMS, PRUNERS, TUNERS
+from search.names import (
+    KERAS_TUNER_ALGORITHMS,
+    PRUNERS,
+    RESULT_KEYS,
+    RESULT_SETTINGS,
+    TUNERS,
+)
 from search.space.dimensions import Auto, Boolean, Choice, Dimension, Float, Int
 from search.stopping import parse_duration
 
@@ -94,10 +100,6 @@ SEARCHABLE: dict[str, _Field] = {
 # NumPy's seeds stop at 2**32 - 1, and a run adds the trial number, 1000 per worker and
 # up to a million (the Optuna sampler's offset) to the run's seed.
 MAX_SEED = 2**31 - 1
-
-# Settings that change what a trial computes; the rest (trials, tuner, ...) only steer the
-# search, so a run may be resumed with other values for them.
-_RESULT_SETTINGS = ("data", "column", "time_column", "split", "fill", "epochs", "patience", "seed")
 
 
 class Space:
@@ -421,7 +423,7 @@ class Space:
             "build_model": _source(self.build_model),
         }
         for name in (
-            *_RESULT_SETTINGS,
+            *RESULT_SETTINGS,
             "target",
             "tuner",
             "pruner",
@@ -436,10 +438,7 @@ class Space:
     def fingerprint(self) -> str:
         """A short hash of what decides a trial's result; equal spaces resume each other."""
         config = self.get_config()
-        kept = {
-            k: config[k]
-            for k in ("fields", "units_per_layer", "points", "build_model", *_RESULT_SETTINGS)
-        }
+        kept = {k: config[k] for k in RESULT_KEYS}
         text = json.dumps(kept, sort_keys=True, default=repr)
         return hashlib.sha256(text.encode()).hexdigest()[:16]
 

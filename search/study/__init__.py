@@ -7,6 +7,7 @@ from typing import Any
 import optuna
 
 from search.errors import StorageError, UsageError
+from search.names import RESULT_KEYS
 from search.study.heartbeat import Heartbeat
 from search.study.records import RETRY_OF, RUN, TrialRecord, read_records, run_identity
 from search.study.storage import STUDY_FILE, default_storage_url, mask_url, open_storage
@@ -101,28 +102,20 @@ def check_identity(existing: dict[str, Any], wanted: dict[str, Any], where: str)
 
 
 def _config_differences(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
+    """What differs between two spaces' configurations, in what decides a trial's result."""
     found = []
-    for key in ("fields", "points", "build_model"):
-        a, b = old.get(key) or {}, new.get(key) or {}
+    for key in RESULT_KEYS:
+        a, b = old.get(key), new.get(key)
         if key == "fields":
+            a, b = a or {}, b or {}
             for name in sorted(set(a) | set(b)):
                 if a.get(name) != b.get(name):
                     found.append(f"{name} {_short(a.get(name))} → {_short(b.get(name))}")
+        elif key in ("points", "build_model"):
+            if (a or {}) != (b or {}):
+                found.append(f"{key} changed")
         elif a != b:
-            found.append(f"{key} changed")
-    for key in (
-        "units_per_layer",
-        "data",
-        "column",
-        "time_column",
-        "split",
-        "fill",
-        "epochs",
-        "patience",
-        "seed",
-    ):
-        if old.get(key) != new.get(key):
-            found.append(f"{key} {_short(old.get(key))} → {_short(new.get(key))}")
+            found.append(f"{key} {_short(a)} → {_short(b)}")
     return found
 
 
