@@ -430,17 +430,14 @@ def _lr_find(args: argparse.Namespace) -> int:
 
     from search.model import describe
     from search.range_test import RangeTest, configuration, sweep, write_sweep
-    from search.run import space_series
+    from search.run import RunOptions, default_out, space_series, with_options
     from search.space import load_space
 
-    space = load_space(args.space)
-    source = {
-        name: getattr(args, name)
-        for name in ("data", "column", "time_column", "split", "fill", "seed")
-        if getattr(args, name) is not None
-    }
-    if source:
-        space = space.replace(**source)
+    declared = load_space(args.space)
+    options = RunOptions(
+        **{k: getattr(args, k) for k in ("data", "column", "time_column", "split", "fill", "seed")}
+    )
+    space = with_options(declared, options, args.space)
     values = _field_values(args.fields)
     config = configuration(space, point=args.point, **values)
     test = RangeTest.preset(args.preset)
@@ -451,7 +448,7 @@ def _lr_find(args: argparse.Namespace) -> int:
     result = sweep(
         series, config, test, seed=space.setting("seed"), jit_compile=space.setting("jit_compile")
     )
-    out = Path(args.out) if args.out else Path("results") / space.name
+    out = Path(args.out) if args.out else default_out(declared, options)
     model = describe(config)
     title = f"range test: {model}, {config['optimizer']}, {config['loss']} loss, {series.name}"
     paths = write_sweep(result, out, title=title, extra={"configuration": config})

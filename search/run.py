@@ -121,10 +121,10 @@ class Plan:
 def plan_run(space_path: str | Path, options: RunOptions) -> Plan:
     """Load and check the space, the data, the out directory and the study; write nothing."""
     declared = load_space(space_path)
-    space = _with_overrides(declared, options, str(space_path))
+    space = with_options(declared, options, str(space_path))
     series = space_series(space)
     _check_length(space, series)
-    out = Path(options.out) if options.out else _default_out(declared, options)
+    out = Path(options.out) if options.out else default_out(declared, options)
     _check_writable(out)
     storage_url = options.storage or os.environ.get(STORAGE_ENV) or studies.default_storage_url(out)
     if options.storage or os.environ.get(STORAGE_ENV):
@@ -445,7 +445,9 @@ def _overrides(space: Space, options: RunOptions) -> dict[str, Any]:
     return changes
 
 
-def _with_overrides(space: Space, options: RunOptions, where: str) -> Space:
+def with_options(space: Space, options: RunOptions, where: str) -> Space:
+    """``space`` with the settings the command line changes (a new ``--data`` drops the
+    space's column, time column, split and fill); ``where`` names the space file."""
     changes = _overrides(space, options)
     if not changes:
         return space
@@ -455,7 +457,7 @@ def _with_overrides(space: Space, options: RunOptions, where: str) -> Space:
         raise UsageError(f"{where}: with the options given: {exc}") from None
 
 
-def _default_out(space: Space, options: RunOptions) -> Path:
+def default_out(space: Space, options: RunOptions) -> Path:
     """``results/<space>``, or ``results/<space>-<data>`` when --data replaces the space's."""
     name = space.name
     if options.data is not None and options.data != space.data:
