@@ -425,6 +425,9 @@ def _reproduce(args: argparse.Namespace) -> int:
     return 0
 
 
+_SWEEP_ENDS = {"end": "to the end of the range", "diverged": "stopped once the loss diverged"}
+
+
 def _lr_find(args: argparse.Namespace) -> int:
     import dataclasses
 
@@ -457,6 +460,6 @@ def _lr_find(args: argparse.Namespace) -> int:
     print(
         f"suggested learning rate {result.suggestion:.3g} for {model} ({config['optimizer']}, "
         f"{config['loss']}): {test.rule()} ({result.rates[result.lowest]:.3g}); "
-        f"{len(result.rates)} steps, stopped at the {result.stopped} -> {paths['png']}"
+        f"{len(result.rates)} steps, {_SWEEP_ENDS[result.stopped]} -> {paths['png']}"
     )
     return 0
