@@ -42,6 +42,14 @@ class Hang(BaseException):
     Exception`` in the product (the space loader has one) can swallow it."""
 
 
+def _write(path: Path, content: str | bytes) -> None:
+    """Write generated text or bytes as they are (lone surrogates too)."""
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content, encoding="utf-8", errors="surrogatepass")
+
+
 @contextlib.contextmanager
 def no_hang(seconds: float = 60.0):
     """Fail an example that does not return: Hypothesis's deadline only judges examples
@@ -182,10 +190,7 @@ def _check_data_error(error: DataError, path: Path) -> None:
 def test_any_csv_file_gives_a_series_or_a_data_error(content, column, time_column, split, fill):
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "data.csv"
-        if isinstance(content, bytes):
-            path.write_bytes(content)
-        else:
-            path.write_text(content, encoding="utf-8", errors="surrogatepass")
+        _write(path, content)
         with no_hang():
             try:
                 series = read_csv_series(
@@ -459,10 +464,7 @@ def space_source(draw) -> str:
 def test_any_space_file_loads_or_gives_a_space_error(source):
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "generated.py"
-        if isinstance(source, bytes):
-            path.write_bytes(source)
-        else:
-            path.write_text(source, encoding="utf-8", errors="surrogatepass")
+        _write(path, source)
         with no_hang():
             try:
                 space = load_space(path)
