@@ -278,9 +278,26 @@ def _speed(series, epochs: int) -> pd.DataFrame:
         cell="lstm", depth=1, units=64, bidirectional=False, dropout=0.0, optimizer="adam",
         learning_rate=1e-3, loss="mse", batch_size=32, window=20, scaling="standard",
     )  # fmt: skip
+
+    class EpochTimer(keras.callbacks.Callback):
+        """Times each epoch; ``per_epoch`` is the median, the first (which compiles) left out."""
+
+        def __init__(self):
+            super().__init__()
+            self.seconds: list[float] = []
+
+        def on_epoch_begin(self, epoch, logs=None):
+            self._start = time.perf_counter()
+
+        def on_epoch_end(self, epoch, logs=None):
+            self.seconds.append(time.perf_counter() - self._start)
+
+        def per_epoch(self) -> float:
+            return float(np.median(self.seconds[1:] or self.seconds))
+
     runs = epochs + 1
     keras.utils.set_random_seed(0)
-    timer = _EpochTimer()
+    timer = EpochTimer()
     Trainer(series, epochs=runs, patience=None).fit(build_model(config), config, callbacks=[timer])
     product = timer.per_epoch()
 
@@ -293,11 +310,11 @@ def _speed(series, epochs: int) -> pd.DataFrame:
 
     train = series.train.astype("float32")
     x, y = training_windows(train, 20)
-    timer = _EpochTimer()
+    timer = EpochTimer()
     plain_model().fit(x[..., None], y, batch_size=32, epochs=runs, verbose=0, callbacks=[timer])
     numpy_fit = timer.per_epoch()
     dataset = windowed_dataset(train, 20, 32).map(lambda w, label: (w[..., None], label))
-    timer = _EpochTimer()
+    timer = EpochTimer()
     plain_model().fit(dataset, epochs=runs, verbose=0, callbacks=[timer])
     course = timer.per_epoch()
     return pd.DataFrame(
@@ -308,29 +325,6 @@ def _speed(series, epochs: int) -> pd.DataFrame:
         ],
         columns=["pipeline", "seconds_per_epoch", "relative_to_product"],
     )
-
-
-class _EpochTimer:
-    """A Keras callback that times each epoch (built lazily: Keras loads on first use)."""
-
-    def __new__(cls):
-        import keras
-
-        class Timer(keras.callbacks.Callback):
-            def __init__(self):
-                super().__init__()
-                self.seconds: list[float] = []
-
-            def on_epoch_begin(self, epoch, logs=None):
-                self._start = time.perf_counter()
-
-            def on_epoch_end(self, epoch, logs=None):
-                self.seconds.append(time.perf_counter() - self._start)
-
-            def per_epoch(self) -> float:
-                return float(np.median(self.seconds[1:] or self.seconds))
-
-        return Timer()
 
 
 # -- results ---------------------------------------------------------------------------------
