@@ -59,7 +59,8 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     sys.path.insert(0, str(REPO))
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-    from search.data import baseline_scores, load_series
+    from search.data import DataSource, backtest_folds
+    from search.yardstick import Yardstick
 
     budget = args.budget or MODES[args.mode]
     chosen = [c for c in CONTENDERS if not args.only or c.name in args.only.split(",")]
@@ -67,14 +68,17 @@ def main(argv: list[str] | None = None) -> int:
         names = ", ".join(c.name for c in CONTENDERS)
         print(f"error: --only names none of the contenders ({names})", file=sys.stderr)
         return 2
-    series = load_series(args.data, column=args.column, split=args.split)
+    series = DataSource(args.data, column=args.column, split=args.split).load()
+    yardstick = Yardstick.measure(series, backtest_folds(series, 1))
     out = Path(args.out).resolve()
     out.mkdir(parents=True, exist_ok=True)
     data = out / "series.npz"
     np.savez(data, values=series.values, split=series.split, window=series.reference_window)
+    best = yardstick.best
     references = {
-        "noise floor": series.noise_floor,
-        "linear AR": baseline_scores(series)["linear_ar"],
+        "noise floor": yardstick.noise_floor,
+        f"best baseline ({best.name})": best.val_mae,
+        "linear AR": yardstick.baseline("linear_ar").val_mae,
         "target": TARGET,
     }
     print(
@@ -270,7 +274,8 @@ def _speed(series, epochs: int) -> pd.DataFrame:
     sys.path.insert(0, str(HERE))
     from contenders import windowed_dataset
 
-    from search.data import training_windows
+    from numpy.lib.stride_tricks import sliding_window_view
+
     from search.model import build_model
     from search.trainer import Trainer
 
@@ -309,7 +314,8 @@ def _speed(series, epochs: int) -> pd.DataFrame:
         return model
 
     train = series.train.astype("float32")
-    x, y = training_windows(train, 20)
+    runs_of_21 = sliding_window_view(train, 21)
+    x, y = runs_of_21[:, :20].copy(), runs_of_21[:, 20].copy()
     timer = EpochTimer()
     plain_model().fit(x[..., None], y, batch_size=32, epochs=runs, verbose=0, callbacks=[timer])
     numpy_fit = timer.per_epoch()
@@ -346,7 +352,7 @@ def _plot(table, chosen, references, budget, path, data) -> None:
         ax.step(seconds, best, where="post", linewidth=1.8, label=contender.label)
         ax.plot(rows["seconds"], rows["best"], "o", markersize=3, color=ax.lines[-1].get_color())
     # References in grays and black, apart from the contenders' colours.
-    styles = iter([("dimgray", "-."), ("darkgray", ":"), ("black", "--")])
+    styles = iter([("dimgray", "-."), ("gray", "--"), ("darkgray", ":"), ("black", "--")])
     for label, value in references.items():
         if value is not None:
             color, style = next(styles)

@@ -22,6 +22,12 @@ def quiet_imports(debug: bool) -> None:
             os.dup2(saved, 2)
             os.close(saved)
             os.close(null)
+    if not debug:
+        import tensorflow as tf
+
+        # Its Python warnings (a model's predict function traced again for the next fold's
+        # shape, say) are about its own efficiency, not the user's run.
+        tf.get_logger().setLevel("ERROR")
     # Keras Tuner prints the traceback of every failed trial (a flag it does not export);
     # the study keeps the traceback instead, and --debug shows it.
     from keras_tuner.src import config as keras_tuner_config

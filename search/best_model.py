@@ -43,8 +43,8 @@ def save_best(
     whether it was kept. Safe with several workers: one writes at a time, each file is
     replaced whole."""
     out = Path(out)
-    window, scaling = int(config["window"]), config["scaling"]
-    scaler = trainer.prepare(window, scaling).scaler
+    window = int(config["window"])
+    scaler = trainer.scaler(config, len(outcome.folds) - 1)
     with _locked(out):
         current = read_info(out)
         if current is not None and current["val_mae"] <= outcome.val_mae:
@@ -53,7 +53,9 @@ def save_best(
         info = {
             "trial": number,
             "val_mae": outcome.val_mae,
+            "test_mae": outcome.test_mae,
             "best_epoch": outcome.best_epoch,
+            "fold": len(outcome.folds),
             "window": window,
             "scaling": scaler.get_config(),
             "data": identity.get("data"),

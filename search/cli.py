@@ -7,6 +7,7 @@ Exit status 0 on success, 2 on bad usage or input (one line on standard error), 
 from __future__ import annotations
 
 import argparse
+import math
 import re
 import sys
 import traceback
@@ -63,6 +64,36 @@ def split_point(text: str) -> int | float:
     return int(value) if value.is_integer() and value >= 1 else value
 
 
+def test_part(text: str) -> int | float:
+    """Rows at the end (``365``), a fraction of the series (``0.1``), or 0 for none."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is neither a number of rows nor a fraction such as 0.1"
+        ) from None
+    if value < 0 or not math.isfinite(value):
+        raise argparse.ArgumentTypeError(f"must be 0 or more, not {text}")
+    if value >= 1 and not value.is_integer():
+        raise argparse.ArgumentTypeError(f"{text} is neither a whole number of rows nor a fraction")
+    return int(value) if value.is_integer() else value
+
+
+def seasons(text: str) -> tuple[int, ...]:
+    """Seasonal periods in steps, such as ``365`` or ``48,336``; ``none`` for no season."""
+    if text.strip().lower() == "none":
+        return ()
+    try:
+        periods = tuple(sorted({int(part) for part in text.split(",")}))
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a list of periods such as 7 or 48,336 (or none)"
+        ) from None
+    if any(p < 2 for p in periods):
+        raise argparse.ArgumentTypeError(f"a season is 2 steps or more, not {text}")
+    return periods
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse with its errors on one line, as every other error of this command line:
     argparse's default puts the whole usage (eleven lines for ``run``) before the one
@@ -100,6 +131,13 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--tuner", choices=TUNERS, help="the search algorithm")
     run.add_argument("--pruner", choices=PRUNERS, help="stop poor trials early (Optuna pruners)")
     run.add_argument("--seed", type=non_negative_int, help="the run's seed")
+    run.add_argument(
+        "--folds",
+        type=positive_int,
+        metavar="K",
+        help="rolling-origin validation: cut the validation part into K blocks, each "
+        "forecast by a model trained on everything before it (default 1)",
+    )
     _data_options(run, split=True)
     run.add_argument("--out", metavar="DIR", help="the out directory (default results/<space>)")
     run.add_argument(
@@ -230,7 +268,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _data_options(parser: argparse.ArgumentParser, *, split: bool) -> None:
     """The options that choose a series: ``--data``, ``--column``, ``--time-column``,
-    ``--split`` (where the validation part starts) and ``--fill``."""
+    ``--split`` (where the validation part starts), ``--test`` (the test part),
+    ``--season`` and ``--fill``."""
     from search.data import FILLS
 
     parser.add_argument("--data", metavar="FILE.csv", help="a CSV file, or a built-in series name")
@@ -241,7 +280,22 @@ def _data_options(parser: argparse.ArgumentParser, *, split: bool) -> None:
             "--split",
             type=split_point,
             metavar="N",
-            help="first validation row, or training fraction such as 0.8 (CSV default 0.8)",
+            help="first validation row, or training fraction such as 0.7 (CSV default: the "
+            "20 %% of the series before the test part validates)",
+        )
+        parser.add_argument(
+            "--test",
+            type=test_part,
+            metavar="N",
+            help="the test part at the end, which nothing trains or selects on: rows, or a "
+            "fraction such as 0.1 (CSV default 0.1; none for the built-in series); 0 for none",
+        )
+        parser.add_argument(
+            "--season",
+            type=seasons,
+            metavar="PERIODS",
+            help="seasonal periods in steps, such as 7 or 48,336, or none (default: from the "
+            "time stamps' frequency; 365 for the built-in series)",
         )
     parser.add_argument("--fill", choices=FILLS, help="fill missing values and time gaps")
 
@@ -351,7 +405,10 @@ def _run(args: argparse.Namespace) -> int:
         column=args.column,
         time_column=args.time_column,
         split=args.split,
+        test=args.test,
         fill=args.fill,
+        season=args.season,
+        folds=args.folds,
         out=args.out,
         storage=args.storage,
         study=args.study,
@@ -384,7 +441,7 @@ def _report(args: argparse.Namespace) -> int:
 
 def _forecast(args: argparse.Namespace) -> int:
     from search.best_model import load_best
-    from search.data import load_series
+    from search.data import DataSource
     from search.files import write_csv
     from search.forecasting import FORECAST_FILE, forecast_table
     from search.run import load_run, run_series
@@ -392,9 +449,10 @@ def _forecast(args: argparse.Namespace) -> int:
 
     model, info = load_best(args.out)
     if args.data:
-        series = load_series(
+        source = DataSource(
             args.data, column=args.column, time_column=args.time_column, fill=args.fill
         )
+        series = source.load()
     else:
         series = run_series(run_identity(load_run(args.out, storage=args.storage)))
     table = forecast_table(model, info, series, args.steps)
@@ -438,7 +496,10 @@ def _lr_find(args: argparse.Namespace) -> int:
 
     declared = load_space(args.space)
     options = RunOptions(
-        **{k: getattr(args, k) for k in ("data", "column", "time_column", "split", "fill", "seed")}
+        **{
+            k: getattr(args, k)
+            for k in ("data", "column", "time_column", "split", "test", "fill", "season", "seed")
+        }
     )
     space = with_options(declared, options, args.space)
     values = _field_values(args.fields)

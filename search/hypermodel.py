@@ -55,9 +55,14 @@ class ForecastHyperModel(kt.HyperModel):
         epochs: int | None = None,
         initial_epoch: int = 0,
     ) -> Outcome:
-        """Train and score ``model`` with the trial's configuration."""
+        """Train and score ``model`` with the trial's configuration; with several folds,
+        each later fold trains a model built afresh from ``hp``."""
+
+        def model_for(fold: int) -> keras.Model:
+            return model if fold == 0 else self.build(hp)
+
         return self.trainer.fit(
-            model,
+            model_for,
             self.configuration(hp),
             on_epoch=on_epoch,
             callbacks=callbacks or (),

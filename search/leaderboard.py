@@ -13,30 +13,47 @@ import pandas as pd
 from search.files import write_csv
 from search.model import describe
 from search.study import TrialRecord
+from search.yardstick import Yardstick
 
 LEADERBOARD_FILE = "leaderboard.csv"
-LEADING = ["rank", "trial", "status", "val_mae", "model"]
-TRAILING = ["epochs", "best_epoch", "params", "train_seconds", "error"]
+LEADING = ["rank", "trial", "status", "val_mae", "test_mae", "skill", "test_skill", "mase", "model"]
+TRAILING = ["epochs", "best_epoch", "last_val_mae", "params", "train_seconds", "error"]
+_FOLD_COLUMN = re.compile(r"fold_\d+_mae")
 
 # Rows that have a score, in the order they are ranked; the others follow by trial number.
 _SCORED = ("complete", "pruned", "baseline")
-_ORDER_OF_THE_REST = {"running": 0, "waiting": 1, "interrupted": 2, "failed": 3}
+_ORDER_OF_THE_REST = {"running": 0, "waiting": 1, "interrupted": 2, "failed": 3, "baseline": 4}
 
 
 def build_leaderboard(
-    records: Sequence[TrialRecord], baselines: dict[str, float] | None = None
+    records: Sequence[TrialRecord], yardstick: Yardstick | None = None
 ) -> pd.DataFrame:
     """One row per trial, best first, with a ``baseline`` row per baseline forecaster.
 
-    ``rank`` numbers the completed and pruned trials by ``val_mae``; failed trials come
-    last with their error. Each hyperparameter has a column, empty where it does not
-    apply (``units_3`` of a two-layer model).
+    ``rank`` numbers the completed and pruned trials by ``val_mae`` (the test part never
+    ranks); failed trials come last with their error, then baselines that could not be
+    fitted, with why. ``skill`` and ``test_skill`` compare with the baseline that is best
+    on validation, ``mase`` with the training part's seasonal naive forecast. Each
+    hyperparameter has a column, empty where it does not apply (``units_3`` of a two-layer
+    model); with several folds, each fold's validation MAE has one too.
     """
+    yardstick = yardstick or Yardstick()
     parameters = _parameter_names(r.config for r in records)
-    rows = [_trial_row(r, parameters) for r in records]
-    for name, value in (baselines or {}).items():
-        rows.append({"status": "baseline", "model": name, "val_mae": round(value, 6)})
-    table = pd.DataFrame(rows, columns=[*LEADING, *parameters, *TRAILING])
+    folds = [f"fold_{k}_mae" for k in range(1, yardstick.folds + 1)] if yardstick.folds > 1 else []
+    rows = [_trial_row(r, parameters, folds) for r in records]
+    for baseline in yardstick.baselines:
+        row = {
+            "status": "baseline",
+            "model": baseline.name,
+            "val_mae": baseline.val_mae,
+            "test_mae": baseline.test_mae,
+            "error": baseline.error,
+        }
+        rows.append({**row, **dict(zip(folds, baseline.fold_maes, strict=False))})
+    table = pd.DataFrame(rows, columns=[*LEADING, *parameters, *folds, *TRAILING])
+    table["skill"] = _mapped(table["val_mae"], yardstick.skill)
+    table["test_skill"] = _mapped(table["test_mae"], yardstick.test_skill)
+    table["mase"] = _mapped(table["val_mae"], yardstick.mase)
     table = _sorted(table)
     table["rank"] = _ranks(table)
     whole = [p for p in parameters if _whole_numbers(r.config.get(p) for r in records)]
@@ -67,7 +84,8 @@ def combine_leaderboards(runs: dict[str, tuple[pd.DataFrame, str]]) -> pd.DataFr
     )
     parameters = _parameter_names([{c: None for c in combined.columns}])
     parameters = [c for c in parameters if c not in ("space", "data")]
-    columns = ["rank", "space", "data", *LEADING[1:], *parameters, *TRAILING]
+    folds = [c for c in combined.columns if _FOLD_COLUMN.fullmatch(c)]
+    columns = ["rank", "space", "data", *LEADING[1:], *parameters, *folds, *TRAILING]
     return combined[columns].reset_index(drop=True)
 
 
@@ -131,7 +149,11 @@ def _parameter_names(configs: Iterable[dict[str, Any]]) -> list[str]:
     for config in configs:
         for key in config:
             names.setdefault(key, None)
-    return parameter_order(n for n in names if n not in LEADING and n not in TRAILING)
+    return parameter_order(
+        n
+        for n in names
+        if n not in LEADING and n not in TRAILING and not _FOLD_COLUMN.fullmatch(str(n))
+    )
 
 
 def _family(name: str) -> str:
@@ -143,21 +165,33 @@ def _whole_numbers(values: Iterable[Any]) -> bool:
     return bool(present) and all(isinstance(v, int) and not isinstance(v, bool) for v in present)
 
 
-def _trial_row(record: TrialRecord, parameters: list[str]) -> dict[str, Any]:
+def _mapped(column: pd.Series, score: Any) -> pd.Series:
+    values = [score(v) if pd.notna(v) else None for v in column]
+    return pd.Series([None if v is None else round(v, 4) for v in values], index=column.index)
+
+
+def _trial_row(record: TrialRecord, parameters: list[str], folds: list[str]) -> dict[str, Any]:
     row: dict[str, Any] = {
         "trial": record.number,
         "status": record.status,
-        "val_mae": None if record.val_mae is None else round(float(record.val_mae), 6),
+        "val_mae": _six(record.val_mae),
+        "test_mae": _six(record.test_mae),
         "model": _model_name(record.config),
         "epochs": record.epochs,
         "best_epoch": record.best_epoch,
+        "last_val_mae": _six(record.last_val_mae),
         "params": record.params,
         "train_seconds": None if record.train_seconds is None else round(record.train_seconds, 2),
         "error": record.error if record.status not in ("complete", "pruned") else None,
     }
     for name in parameters:
         row[name] = _readable(record.config.get(name))
+    row.update(zip(folds, (_six(v) for v in record.fold_maes), strict=False))
     return row
+
+
+def _six(value: float | None) -> float | None:
+    return None if value is None else round(float(value), 6)
 
 
 def _model_name(config: dict[str, Any]) -> str:

@@ -11,8 +11,23 @@ TUNERS = OPTUNA_SAMPLERS + KERAS_TUNER_ALGORITHMS
 
 PRUNERS = ("median", "halving", "hyperband", "none")
 
+# The settings that choose a series and cut it into parts (a ``DataSource``).
+DATA_SETTINGS = ("data", "column", "time_column", "split", "test", "fill", "season")
+
 # Settings and parts of a space's configuration (``Space.get_config``) that change what a
 # trial computes: spaces equal in these resume each other's runs. The other settings
 # (trials, tuner, ...) only steer the search.
-RESULT_SETTINGS = ("data", "column", "time_column", "split", "fill", "epochs", "patience", "seed")
+RESULT_SETTINGS = (
+    "data",
+    "column",
+    "time_column",
+    "split",
+    "test",
+    "fill",
+    "season",
+    "folds",
+    "epochs",
+    "patience",
+    "seed",
+)
 RESULT_KEYS = ("fields", "units_per_layer", "points", "build_model", *RESULT_SETTINGS)

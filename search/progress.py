@@ -18,6 +18,7 @@ import pandas as pd
 
 from search.model import describe
 from search.study import TrialRecord
+from search.yardstick import Yardstick
 
 _COUNTED = ("complete", "pruned", "failed")
 
@@ -52,13 +53,15 @@ class _Running:
     config: dict[str, Any]
     epoch: int = 0
     val_mae: float | None = None
+    fold: int = 1
 
 
 class Progress:
     """Shows a run's progress: ``live`` on a terminal, ``lines`` elsewhere, or ``quiet``.
 
     ``budget`` is the study's number of trials; ``deadline`` (a wall-clock time) the end of
-    the run's time budget, if any; ``epochs`` the epoch cap of a trial.
+    the run's time budget, if any; ``epochs`` the epoch cap of a trial on each of its
+    ``folds``.
     """
 
     def __init__(
@@ -67,6 +70,7 @@ class Progress:
         budget: int,
         *,
         epochs: int,
+        folds: int = 1,
         workers: int = 1,
         deadline: float | None = None,
         stream: TextIO | None = None,
@@ -76,6 +80,7 @@ class Progress:
         self.searched = list(searched)
         self.budget = budget
         self.epochs = epochs
+        self.folds = folds
         self.workers = workers
         self.deadline = deadline
         self.stream = stream or sys.stdout
@@ -94,10 +99,12 @@ class Progress:
         self.running[worker] = _Running(number, config)
         self._draw()
 
-    def epoch_ended(self, number: int, epoch: int, val_mae: float, worker: int = 0) -> None:
+    def epoch_ended(
+        self, number: int, epoch: int, val_mae: float, worker: int = 0, fold: int = 1
+    ) -> None:
         state = self.running.get(worker)
         if state is not None and state.number == number:
-            state.epoch, state.val_mae = epoch, val_mae
+            state.epoch, state.val_mae, state.fold = epoch, val_mae, fold
         self._draw()
 
     def trial_ended(self, record: TrialRecord, records: Sequence[TrialRecord]) -> None:
@@ -146,8 +153,9 @@ class Progress:
             state = self.running[worker]
             who = f"worker {worker + 1}  " if self.workers > 1 else ""
             score = f"val_mae {state.val_mae:.4f}" if state.val_mae is not None else ""
+            fold = f"fold {state.fold}/{self.folds}  " if self.folds > 1 else ""
             lines.append(
-                f"  {who}trial #{state.number}  epoch {state.epoch}/{self.epochs}  {score}  "
+                f"  {who}trial #{state.number}  {fold}epoch {state.epoch}/{self.epochs}  {score}  "
                 f"{_short_model(state.config)}"
             )
         best = f"best {self.best.val_mae:.4f} (trial {self.best.number})" if self.best else "best -"
@@ -190,22 +198,43 @@ class Progress:
     # -- the end --------------------------------------------------------------------------
 
     def summary(self, table: pd.DataFrame, identity: dict[str, Any], path: Any) -> None:
-        """The best trial beside the baselines (and the noise floor, where known)."""
+        """The best trial beside the baselines (and the noise floor, where known), on
+        validation and, where there is one, on the test part."""
         trials = table[table["rank"].notna()]
         if trials.empty:
             self.print(f"no trial finished; see {path}")
             return
         best = trials.iloc[0]
-        beside = [f"{name} {value:.3f}" for name, value in identity["baselines"].items()]
-        if identity.get("noise_floor") is not None:
-            beside.append(f"noise floor {identity['noise_floor']:.3f}")
+        yardstick = Yardstick.of_run(identity)
         config = {k: best[k] for k in self.searched if k in best}
+        test = f", test_mae {best['test_mae']:.4f}" if pd.notna(best.get("test_mae")) else ""
         self.print(
-            f"best val_mae {best['val_mae']:.4f} (trial {int(best['trial'])}, {best['model']}; "
-            f"{format_config(config, list(config))})"
+            f"best val_mae {best['val_mae']:.4f}{test} (trial {int(best['trial'])}, "
+            f"{best['model']}; {format_config(config, list(config))})"
         )
+        fitted = sorted(
+            (b for b in yardstick.baselines if b.val_mae is not None), key=lambda b: b.val_mae
+        )
+        beside = [f"{b.name} {b.val_mae:.3f}" for b in fitted]
+        if yardstick.noise_floor is not None:
+            beside.append(f"noise floor {yardstick.noise_floor:.3f}")
         self.print(f"  beside: {', '.join(beside)}")
+        if yardstick.best is not None:
+            self.print(f"  {_skill_line(best, yardstick)}")
         self.print(f"  leaderboard: {path}")
+
+
+def _skill_line(best: pd.Series, yardstick: Yardstick) -> str:
+    """How the best trial compares with the best baseline, in words."""
+    baseline = yardstick.best
+    parts = [f"{_relative(yardstick.skill(best['val_mae']))} on validation"]
+    if pd.notna(best.get("test_mae")) and baseline.test_mae is not None:
+        parts.append(f"{_relative(yardstick.test_skill(best['test_mae']))} on the test part")
+    return f"against {baseline.name}, the best baseline: {' and '.join(parts)}"
+
+
+def _relative(skill: float) -> str:
+    return f"{skill:.1%} better" if skill >= 0 else f"{-skill:.1%} worse"
 
 
 def _short_model(config: dict[str, Any]) -> str:

@@ -45,8 +45,9 @@ def reproduce(study, identity: dict, number: int, series) -> Reproduction:
     notes = []
     epochs = space.setting("epochs")
     hyperband = study.trials[number].user_attrs.get("keras_tuner") or {}
+    stop_after = None
     if record.stopped in ("pruned", "budget") and record.epochs:
-        epochs = record.epochs  # it stopped early: train it as far as it went
+        stop_after = record.epochs  # it stopped early: train it as far as it went
         notes.append(f"it was {record.stopped} after {record.epochs} epochs")
     if "tuner/epochs" in hyperband:
         epochs = int(hyperband["tuner/epochs"])
@@ -54,11 +55,20 @@ def reproduce(study, identity: dict, number: int, series) -> Reproduction:
             notes.append(
                 "Hyperband trained it on from another trial's weights; here it starts afresh"
             )
-    trainer = Trainer(series, epochs=epochs, patience=space.setting("patience"))
+    trainer = Trainer(
+        series, epochs=epochs, patience=space.setting("patience"), folds=space.setting("folds")
+    )
     hypermodel = ForecastHyperModel(space, trainer, study.user_attrs.get(LEARNING_RATES))
     hp = kt.HyperParameters()
     hp.values = dict(record.config)
     keras.backend.clear_session()
     keras.utils.set_random_seed(record.seed)
     model = hypermodel.build(hp)
-    return Reproduction(record, hypermodel.train(hp, model), "; ".join(notes))
+    trained = 0
+
+    def on_epoch(fold: int, epoch: int, value: float) -> str | None:
+        nonlocal trained
+        trained += 1
+        return record.stopped if stop_after is not None and trained >= stop_after else None
+
+    return Reproduction(record, hypermodel.train(hp, model, on_epoch=on_epoch), "; ".join(notes))

@@ -24,7 +24,7 @@ from sqlalchemy.exc import ArgumentError
 
 from search import study as studies
 from search.best_model import INFO_FILE, MODEL_FILE, BestModelKeeper
-from search.data import BUILTIN_NAMES, Series, baseline_scores, load_series
+from search.data import DataSource, Series, backtest_folds
 from search.errors import RunInterrupted, StorageError, UsageError
 from search.files import write_json
 from search.hypermodel import ForecastHyperModel
@@ -52,6 +52,7 @@ from search.study import records as rec
 from search.supervisor import Supervisor
 from search.trainer import Trainer
 from search.tuner import FanOut, ForecastTuner, TrialEvents
+from search.yardstick import Yardstick
 
 RUN_FILE = "run.json"
 KERAS_TUNER_DIR = "keras_tuner"
@@ -82,7 +83,10 @@ class RunOptions:
     column: str | None = None
     time_column: str | None = None
     split: int | float | None = None
+    test: int | float | None = None
     fill: str | None = None
+    season: tuple[int, ...] | None = None
+    folds: int | None = None
     out: str | None = None
     storage: str | None = None
     study: str | None = None
@@ -144,14 +148,8 @@ def plan_run(space_path: str | Path, options: RunOptions) -> Plan:
 
 
 def space_series(space: Space) -> Series:
-    """The series a space names, with its column, time column, split and fill."""
-    return load_series(
-        space.data,
-        column=space.setting("column"),
-        time_column=space.setting("time_column"),
-        split=space.setting("split"),
-        fill=space.setting("fill"),
-    )
+    """The series a space names, cut into its parts."""
+    return space.source().load()
 
 
 def execute(plans: list[Plan], *, budget: float | str | None = None, debug: bool = False) -> None:
@@ -254,7 +252,9 @@ def work(
     storage = _storage(plan, heartbeats=True)
     hp = space.hyperparameters()
     seed = space.setting("seed")
-    pruner = make_pruner(_pruner(space), epochs=space.setting("epochs"))
+    folds = space.setting("folds")
+    # Each fold's epochs are steps of their own (see Trainer.step).
+    pruner = make_pruner(_pruner(space), epochs=space.setting("epochs") * folds)
     study = studies.load_study(storage, plan.study_name, pruner=pruner)
     oracle = make_oracle(
         plan.tuner,
@@ -268,7 +268,10 @@ def work(
         heartbeat=plan.options.heartbeat,
     )
     trainer = Trainer(
-        plan.series, epochs=space.setting("epochs"), patience=space.setting("patience")
+        plan.series,
+        epochs=space.setting("epochs"),
+        patience=space.setting("patience"),
+        folds=folds,
     )
     if events is None:
         progress = Progress(
@@ -315,7 +318,7 @@ def write_leaderboard_of(plan: Plan) -> pd.DataFrame:
 def rebuild_leaderboard(study: optuna.Study, out: Path) -> pd.DataFrame:
     """Write ``<out>/leaderboard.csv`` from what ``study`` holds, and return it."""
     identity = studies.run_identity(study)
-    table = build_leaderboard(studies.read_records(study), identity.get("baselines"))
+    table = build_leaderboard(studies.read_records(study), Yardstick.of_run(identity))
     write_leaderboard(table, Path(out) / LEADERBOARD_FILE)
     return table
 
@@ -325,13 +328,7 @@ def run_series(identity: dict[str, Any]) -> Series:
     source = identity.get("source")
     if source is None:
         raise UsageError("this run's study does not say where its data came from")
-    series = load_series(
-        source["data"],
-        column=source.get("column"),
-        time_column=source.get("time_column"),
-        split=source.get("split"),
-        fill=source.get("fill"),
-    )
+    series = DataSource.from_config(source).load()
     if series.fingerprint() != identity.get("data_fingerprint"):
         raise UsageError(
             f"{source['data']} has changed since the run searched it; give the data to use "
@@ -435,19 +432,22 @@ def _overrides(space: Space, options: RunOptions) -> dict[str, Any]:
             "column",
             "time_column",
             "split",
+            "test",
             "fill",
+            "season",
+            "folds",
         )
         if getattr(options, name) is not None
     }
     if options.data is not None and options.data != space.data:
-        for name in ("column", "time_column", "split", "fill"):
+        for name in ("column", "time_column", "split", "test", "fill", "season"):
             changes.setdefault(name, None)
     return changes
 
 
 def with_options(space: Space, options: RunOptions, where: str) -> Space:
     """``space`` with the settings the command line changes (a new ``--data`` drops the
-    space's column, time column, split and fill); ``where`` names the space file."""
+    space's column, time column, parts, fill and season); ``where`` names the space file."""
     changes = _overrides(space, options)
     if not changes:
         return space
@@ -467,7 +467,7 @@ def default_out(space: Space, options: RunOptions) -> Path:
 
 def _check_length(space: Space, series: Series) -> None:
     longest = max(space.possible("window"))
-    train, valid = series.split, len(series.values) - series.split
+    train, valid = series.split, series.test_start - series.split
     if train - longest < 2:
         raise UsageError(
             f"{series.name}: the training part has {train} values, too few for windows of "
@@ -500,16 +500,12 @@ def _check_writable(out: Path) -> None:
 def _identity(
     space: Space, series: Series, space_file: str, overrides: dict[str, Any]
 ) -> dict[str, Any]:
-    data = space.data
     return {
         "space": space.name,
         "space_file": space_file,
         "space_path": str(Path(space_file).resolve()),
         "overrides": overrides,
-        "source": {
-            "data": data if data in BUILTIN_NAMES else str(Path(data).resolve()),
-            **{k: space.setting(k) for k in ("column", "time_column", "split", "fill")},
-        },
+        "source": space.source().resolved().get_config(),
         "space_fingerprint": space.fingerprint(),
         "space_config": json.loads(json.dumps(space.get_config(), default=repr)),
         "searched": space.searched,
@@ -517,9 +513,13 @@ def _identity(
         "data_fingerprint": series.fingerprint(),
         "length": len(series.values),
         "split": series.split,
+        "test_start": series.test_start,
+        "seasons": list(series.seasons),
+        "folds": space.setting("folds"),
         "reference_window": series.reference_window,
-        "baselines": {k: round(v, 6) for k, v in baseline_scores(series).items()},
-        "noise_floor": None if series.noise_floor is None else round(series.noise_floor, 6),
+        "yardstick": Yardstick.measure(
+            series, backtest_folds(series, space.setting("folds"))
+        ).get_config(),
         "target": space.setting("target"),
         "tuner": space.setting("tuner"),
         "pruner": _pruner(space),
@@ -694,8 +694,10 @@ class Monitor(TrialEvents):
         self.log.trial_started(number, config, worker)
         self.progress.trial_started(number, config, worker)
 
-    def epoch_ended(self, number: int, epoch: int, val_mae: float, worker: int = 0) -> None:
-        self.progress.epoch_ended(number, epoch, val_mae, worker)
+    def epoch_ended(
+        self, number: int, epoch: int, val_mae: float, worker: int = 0, fold: int = 1
+    ) -> None:
+        self.progress.epoch_ended(number, epoch, val_mae, worker, fold)
 
     def trial_ended(self, number: int, worker: int = 0) -> None:
         rebuild_leaderboard(self.study, self.plan.out)

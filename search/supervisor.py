@@ -205,7 +205,11 @@ class Supervisor:
             self.monitor.trial_started(event["number"], event["config"], worker=slot.index)
         elif name == "epoch_ended":
             self.monitor.epoch_ended(
-                event["number"], event["epoch"], event["val_mae"], worker=slot.index
+                event["number"],
+                event["epoch"],
+                event["val_mae"],
+                worker=slot.index,
+                fold=event.get("fold", 1),
             )
         elif name == "trial_ended":
             slot.crashes = 0

@@ -1,5 +1,6 @@
-"""Training a forecaster and scoring it the course's way: one-step forecasts of the
-validation part from the real values before each point, MAE in the series' own units."""
+"""Training a forecaster and scoring it: one-step forecasts of each validation fold from the
+real values before each point, MAE in the series' own units; then, at the best epoch, one
+forecast of the test part, which nothing else reads."""
 
 from __future__ import annotations
 
@@ -14,13 +15,18 @@ import keras
 import keras_tuner as kt
 import numpy as np
 
-from search.data import Scaler, Series, forecast_windows, training_windows
+from search.data import Fold, Scaler, Series, backtest_folds, lagged, window_lags
+from search.metrics import mae
 
-# Larger validation sets are forecast in chunks of this many windows.
+# Larger sets of windows are forecast in chunks of this many.
 _PREDICT_CHUNK = 8192
 
-# Called after each epoch with (epoch, val_mae); returns a reason to stop, or None.
-EpochHook = Callable[[int, float], "str | None"]
+# Called after each epoch with (fold index from 0, epoch from 0, val_mae); returns a reason
+# to stop the trial (``pruned``, ``budget``, ``interrupted``), or None.
+EpochHook = Callable[[int, int, float], "str | None"]
+
+# Builds a fresh, compiled model for a fold (given its index from 0).
+ModelFactory = Callable[[int], keras.Model]
 
 
 class Diverged(kt.errors.FailedTrialError):
@@ -28,23 +34,62 @@ class Diverged(kt.errors.FailedTrialError):
 
 
 @dataclass
-class Outcome:
-    """What one training run reached, scored at its best epoch."""
+class FoldOutcome:
+    """What training on one fold reached, scored at its best epoch."""
 
     val_mae: float
     best_epoch: int
     epochs: int
     curve: list[float]
+    forecast: np.ndarray = field(repr=False)
+
+
+@dataclass
+class Outcome:
+    """What one trial reached: its folds, and the test part forecast by the last one."""
+
+    folds: list[FoldOutcome]
     stopped: str
     train_seconds: float
     params: int
-    forecast: np.ndarray = field(repr=False)
+    test_mae: float | None = None
+    test_forecast: np.ndarray | None = field(default=None, repr=False)
+
+    @property
+    def val_mae(self) -> float:
+        """The mean of the folds' validation MAEs (of those reached, if it stopped early)."""
+        return float(np.mean([f.val_mae for f in self.folds]))
+
+    @property
+    def fold_maes(self) -> list[float]:
+        return [f.val_mae for f in self.folds]
+
+    @property
+    def best_epoch(self) -> int:
+        """The best epoch of the last fold: the weights the test part and the saved model
+        come from."""
+        return self.folds[-1].best_epoch
+
+    @property
+    def epochs(self) -> int:
+        """Epochs trained, over every fold."""
+        return sum(f.epochs for f in self.folds)
+
+    @property
+    def curve(self) -> list[float]:
+        return [value for f in self.folds for value in f.curve]
+
+    @property
+    def forecast(self) -> np.ndarray:
+        """The validation forecasts of every fold reached, in time order."""
+        return np.concatenate([f.forecast for f in self.folds])
 
 
 @dataclass(frozen=True)
 class Prepared:
-    """A series made ready for one window length and scaling."""
+    """One fold of a series made ready for one window length and scaling."""
 
+    fold: Fold
     scaler: Scaler
     x: np.ndarray
     y: np.ndarray
@@ -53,39 +98,52 @@ class Prepared:
 
 
 class Trainer:
-    """Fits models on a series' training windows and scores them on its validation part.
+    """Fits models on a series' training windows and scores them on its validation folds.
 
-    ``epochs`` caps training; ``patience`` stops it after that many epochs without a
-    better validation MAE (``None``: never). The best epoch's weights are restored.
+    ``epochs`` caps training on each fold; ``patience`` stops it after that many epochs
+    without a better validation MAE (``None``: never). The best epoch's weights are kept.
+    With ``folds`` above 1, each fold trains a fresh model on everything before its block,
+    with its own scaling.
     """
 
-    def __init__(self, series: Series, *, epochs: int, patience: int | None):
+    def __init__(self, series: Series, *, epochs: int, patience: int | None, folds: int = 1):
         self.series = series
         self.epochs = epochs
         self.patience = patience
-        self.prepare = lru_cache(maxsize=8)(self._prepare)
+        self.folds = backtest_folds(series, folds)
+        self.prepare = lru_cache(maxsize=16)(self._prepare)
+        self._test = lru_cache(maxsize=8)(self._prepare_test)
 
-    def _prepare(self, window: int, scaling: str) -> Prepared:
-        series = self.series
-        scaler = Scaler.fit(scaling, series.train)
-        scaled = scaler.transform(series.values)
-        x, y = training_windows(scaled[: series.split], window)
+    def step(self, fold: int, epoch: int) -> int:
+        """The study's step for an epoch of a fold: each fold's epochs have their own steps,
+        so a pruner compares a fold's epochs only with the same fold's of other trials."""
+        return fold * self.epochs + epoch
+
+    def _prepare(self, window: int, scaling: str, fold: int = 0) -> Prepared:
+        series, part = self.series, self.folds[fold]
+        scaler = Scaler.fit(scaling, series.real(0, part.start))
+        lags = window_lags(window)
+        train = series.labels(window, part.start)
+        valid = series.labels(part.start, part.end)
         return Prepared(
+            fold=part,
             scaler=scaler,
-            x=x,
-            y=y,
-            x_valid=forecast_windows(scaled, window, series.split),
-            y_valid=series.valid.astype("float64"),
+            x=scaler.transform(lagged(series, train, lags))[:, :, None],
+            y=scaler.transform(series.values[train]),
+            x_valid=scaler.transform(lagged(series, valid, lags))[:, :, None],
+            y_valid=series.values[valid].astype("float64"),
         )
 
-    def forecast(self, model: keras.Model, config: dict[str, Any]) -> np.ndarray:
-        """One-step forecasts of the validation part, in the series' units."""
-        data = self.prepare(int(config["window"]), config["scaling"])
-        return _forecast(model, data)
+    def _prepare_test(self, window: int, scaling: str, fold: int) -> tuple[np.ndarray, np.ndarray]:
+        series = self.series
+        labels = series.labels(series.test_start, len(series.values))
+        scaler = self.prepare(window, scaling, fold).scaler
+        x = scaler.transform(lagged(series, labels, window_lags(window)))[:, :, None]
+        return x, series.values[labels].astype("float64")
 
     def fit(
         self,
-        model: keras.Model,
+        model_for: ModelFactory | keras.Model,
         config: dict[str, Any],
         *,
         on_epoch: EpochHook | None = None,
@@ -94,52 +152,77 @@ class Trainer:
         initial_epoch: int = 0,
         verbose: int = 0,
     ) -> Outcome:
-        """Train ``model`` with the configuration's batch size, window and scaling.
+        """Train on each fold in turn with the configuration's batch size, window and
+        scaling, then forecast the test part once with the last fold's best weights.
 
-        ``on_epoch`` sees each epoch's validation MAE and may stop training with a reason
-        (``pruned``, ``budget``, ``interrupted``); Keras ``callbacks`` run after the
-        validation, so ``logs["val_mae"]`` is there for them.
+        ``model_for`` builds the model of each fold (a single model will do for one fold).
+        ``on_epoch`` sees each epoch's validation MAE and may stop the trial with a reason;
+        Keras ``callbacks`` run after the validation, so ``logs["val_mae"]`` is there.
         """
-        data = self.prepare(int(config["window"]), config["scaling"])
-        validation = _Validation(data, self.patience, on_epoch)
+        if isinstance(model_for, keras.Model):
+            model_for = _only(model_for)
+        window, scaling = int(config["window"]), config["scaling"]
+        reached: list[FoldOutcome] = []
+        stopped, model = "max_epochs", None
         started = time.perf_counter()
-        model.fit(
-            data.x,
-            data.y,
-            batch_size=int(config["batch_size"]),
-            epochs=epochs or self.epochs,
-            initial_epoch=initial_epoch,
-            shuffle=True,
-            verbose=verbose,
-            callbacks=[validation, *callbacks],
-        )
-        seconds = time.perf_counter() - started
-        if validation.best_epoch is None:
-            raise Diverged("training stopped before the first epoch ended")
-        return Outcome(
-            val_mae=validation.best,
-            best_epoch=validation.best_epoch + 1,
-            epochs=len(validation.curve) + initial_epoch,
-            curve=validation.curve,
-            stopped=validation.stopped or "max_epochs",
-            train_seconds=seconds,
+        for index in range(len(self.folds)):
+            model = model_for(index)
+            data = self.prepare(window, scaling, index)
+            hook = None if on_epoch is None else _for_fold(on_epoch, index)
+            validation = _Validation(data, self.patience, hook)
+            model.fit(
+                data.x,
+                data.y,
+                batch_size=int(config["batch_size"]),
+                epochs=epochs or self.epochs,
+                initial_epoch=initial_epoch,
+                shuffle=True,
+                verbose=verbose,
+                callbacks=[validation, *callbacks],
+            )
+            if validation.best_epoch is None:
+                raise Diverged("training stopped before the first epoch ended")
+            reached.append(validation.outcome(initial_epoch))
+            stopped = validation.stopped or "max_epochs"
+            if validation.stopped not in (None, "early_stopping"):
+                break  # pruned, out of time or interrupted: no further fold
+        outcome = Outcome(
+            folds=reached,
+            stopped=stopped,
+            train_seconds=time.perf_counter() - started,
             params=_trainable_parameters(model),
-            forecast=validation.best_forecast,
         )
+        if self.series.has_test and stopped != "interrupted":
+            x, y = self._test(window, scaling, len(reached) - 1)
+            scaler = self.prepare(window, scaling, len(reached) - 1).scaler
+            outcome.test_forecast = _forecast(model, x, scaler)
+            outcome.test_mae = mae(outcome.test_forecast, y)
+        return outcome
+
+    def scaler(self, config: dict[str, Any], fold: int) -> Scaler:
+        """The scaling a configuration's model of ``fold`` was trained with."""
+        return self.prepare(int(config["window"]), config["scaling"], fold).scaler
 
 
-def mae(forecast: np.ndarray, actual: np.ndarray) -> float:
-    """Mean absolute error, in float64."""
-    return float(np.mean(np.abs(np.asarray(forecast, "float64") - np.asarray(actual, "float64"))))
+def _only(model: keras.Model) -> ModelFactory:
+    def model_for(fold: int) -> keras.Model:
+        if fold:
+            raise ValueError("several folds need a new model for each; pass a factory")
+        return model
+
+    return model_for
 
 
-def _forecast(model: keras.Model, data: Prepared) -> np.ndarray:
-    x = data.x_valid
+def _for_fold(on_epoch: EpochHook, fold: int) -> Callable[[int, float], str | None]:
+    return lambda epoch, value: on_epoch(fold, epoch, value)
+
+
+def _forecast(model: keras.Model, x: np.ndarray, scaler: Scaler) -> np.ndarray:
     if len(x) <= _PREDICT_CHUNK:
         raw = np.asarray(model.predict_on_batch(x))
     else:
         raw = model.predict(x, batch_size=_PREDICT_CHUNK, verbose=0)
-    return data.scaler.inverse(raw.reshape(-1))
+    return scaler.inverse(raw.reshape(-1))
 
 
 def _trainable_parameters(model: keras.Model) -> int:
@@ -149,7 +232,12 @@ def _trainable_parameters(model: keras.Model) -> int:
 class _Validation(keras.callbacks.Callback):
     """Scores each epoch, keeps the best weights, stops on patience, NaN or request."""
 
-    def __init__(self, data: Prepared, patience: int | None, on_epoch: EpochHook | None):
+    def __init__(
+        self,
+        data: Prepared,
+        patience: int | None,
+        on_epoch: Callable[[int, float], str | None] | None,
+    ):
         super().__init__()
         self.data = data
         self.patience = patience
@@ -166,7 +254,7 @@ class _Validation(keras.callbacks.Callback):
         loss = logs.get("loss")
         if loss is not None and not math.isfinite(float(loss)):
             raise Diverged(f"the loss became {float(loss)} at epoch {epoch + 1}")
-        forecast = _forecast(self.model, self.data)
+        forecast = _forecast(self.model, self.data.x_valid, self.data.scaler)
         score = mae(forecast, self.data.y_valid)
         if not math.isfinite(score):
             raise Diverged(f"the forecasts became {score} at epoch {epoch + 1}")
@@ -184,9 +272,21 @@ class _Validation(keras.callbacks.Callback):
                 self._stop(reason)
 
     def _stop(self, reason: str) -> None:
-        self.stopped = self.stopped or reason
+        # A reason from outside (pruned, out of time, interrupted) ends the whole trial, so
+        # it outranks early stopping, which ends only this fold.
+        if self.stopped in (None, "early_stopping"):
+            self.stopped = reason
         self.model.stop_training = True
 
     def on_train_end(self, logs: dict | None = None) -> None:
         if self.best_weights is not None:
             self.model.set_weights(self.best_weights)
+
+    def outcome(self, initial_epoch: int) -> FoldOutcome:
+        return FoldOutcome(
+            val_mae=self.best,
+            best_epoch=self.best_epoch + 1,
+            epochs=len(self.curve) + initial_epoch,
+            curve=self.curve,
+            forecast=self.best_forecast,
+        )

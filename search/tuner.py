@@ -31,8 +31,10 @@ class TrialEvents:
     def trial_started(self, number: int, config: dict[str, Any], worker: int = 0) -> None:
         """A trial is about to train."""
 
-    def epoch_ended(self, number: int, epoch: int, val_mae: float, worker: int = 0) -> None:
-        """A trial finished an epoch (``epoch`` counts from 1)."""
+    def epoch_ended(
+        self, number: int, epoch: int, val_mae: float, worker: int = 0, fold: int = 1
+    ) -> None:
+        """A trial finished an epoch of a fold (both count from 1)."""
 
     def new_best(self, number: int, model: keras.Model, config: dict, outcome: Outcome) -> None:
         """A trial beat every finished trial of the study; ``model`` holds its best weights."""
@@ -51,9 +53,11 @@ class FanOut(TrialEvents):
         for receiver in self.receivers:
             receiver.trial_started(number, config, worker)
 
-    def epoch_ended(self, number: int, epoch: int, val_mae: float, worker: int = 0) -> None:
+    def epoch_ended(
+        self, number: int, epoch: int, val_mae: float, worker: int = 0, fold: int = 1
+    ) -> None:
         for receiver in self.receivers:
-            receiver.epoch_ended(number, epoch, val_mae, worker)
+            receiver.epoch_ended(number, epoch, val_mae, worker, fold)
 
     def new_best(self, number: int, model: keras.Model, config: dict, outcome: Outcome) -> None:
         for receiver in self.receivers:
@@ -103,9 +107,11 @@ class ForecastTuner(kt.Tuner):
         model = self.hypermodel.build(hp)
         self._warm_start(model, hp)
 
-        def on_epoch(epoch: int, val_mae: float) -> str | None:
-            self.events.epoch_ended(number, epoch + 1, val_mae)
-            if self.oracle.report(trial.trial_id, epoch, val_mae):
+        trainer = self.hypermodel.trainer
+
+        def on_epoch(fold: int, epoch: int, val_mae: float) -> str | None:
+            self.events.epoch_ended(number, epoch + 1, val_mae, fold=fold + 1)
+            if self.oracle.report(trial.trial_id, trainer.step(fold, epoch), val_mae):
                 return "pruned"
             return self.stopper.reason()
 

@@ -104,8 +104,10 @@ class _PipeEvents:
     def trial_started(self, number: int, config: dict[str, Any], worker: int = 0) -> None:
         self._send("trial_started", number=number, config=config)
 
-    def epoch_ended(self, number: int, epoch: int, val_mae: float, worker: int = 0) -> None:
-        self._send("epoch_ended", number=number, epoch=epoch, val_mae=val_mae)
+    def epoch_ended(
+        self, number: int, epoch: int, val_mae: float, worker: int = 0, fold: int = 1
+    ) -> None:
+        self._send("epoch_ended", number=number, epoch=epoch, val_mae=val_mae, fold=fold)
 
     def new_best(self, number, model, config, outcome) -> None:
         pass

@@ -158,14 +158,14 @@ CASES = [
     ),
     case(
         "data-too-short-for-the-window",
-        "data.csv:y: the training part has 8 values, too few for windows of 8",
+        "data.csv:y: the training part has 7 values, too few for windows of 8",
         "use a shorter window or a later --split",
         arguments=["--data", CSV],
         files={"data.csv": "y\n" + _numbers(10)},
     ),
     case(
         "data-too-short-for-the-baselines",
-        "data.csv:y: the training part has 12 values, too few for the baselines' windows of 20",
+        "data.csv:y: the training part has 10 values, too few for the baselines' windows of 20",
         "give at least 22 training values (more rows or a later --split)",
         arguments=["--data", CSV],
         fields=dict(window=2),
@@ -193,6 +193,49 @@ CASES = [
         "split-fraction-leaves-no-validation",
         "course-exercise: split 0.9999999 is outside the series (it has 3651 values)",
         arguments=["--split", "0.9999999"],
+    ),
+    case(
+        "split-inside-the-test-part",
+        "course-exercise: split 3500 leaves no validation part before the test part (its "
+        "last 365 values, from row 3286)",
+        "give an earlier --split or a smaller --test",
+        arguments=["--split", "3500", "--test", "365"],
+    ),
+    case(
+        "test-part-leaves-nothing",
+        "course-lecture: a test part of 1460 values leaves too little",
+        arguments=["--data", "course-lecture", "--test", "1460"],
+    ),
+    case(
+        "option-test-not-a-number",
+        "argument --test: 'year' is neither a number of rows nor a fraction such as 0.1",
+        arguments=["--test", "year"],
+    ),
+    case(
+        "option-season-not-a-period",
+        "argument --season: a season is 2 steps or more, not 1",
+        arguments=["--season", "1"],
+    ),
+    case(
+        "option-zero-folds",
+        "argument --folds: must be 1 or more, not 0",
+        arguments=["--folds", "0"],
+    ),
+    case(
+        "folds-too-many-for-the-validation-part",
+        "course-lecture: 20 folds leave blocks of 1 validation values; give fewer folds",
+        arguments=["--data", "course-lecture", "--folds", "20", "--split", "1440"],
+        fields=dict(epochs=1),
+    ),
+    case(
+        "space-season-not-a-period",
+        "tiny.py:3: field 'season': must be a period in steps",
+        fields=dict(season=code("[48, 0.5]")),
+    ),
+    case(
+        "space-hyperband-with-folds",
+        "tiny.py:3: field 'folds': the hyperband tuner trains trials on from saved weights",
+        fields=dict(tuner="hyperband", folds=3),
     ),
     case(
         "column-given-for-a-built-in-series",

@@ -1,20 +1,26 @@
-"""The built-in series, windows, scaling, baselines and the CSV reader."""
+"""The built-in series, parts and folds, causal windows, scaling, seasons and the CSV reader."""
 
 from __future__ import annotations
+
+import itertools
+from dataclasses import replace
 
 import numpy as np
 import pytest
 
+from search.baselines import score_baselines
 from search.data import (
+    DataSource,
     Scaler,
-    baseline_scores,
+    backtest_folds,
     builtin_series,
-    forecast_windows,
-    load_series,
+    lagged,
     read_csv_series,
-    training_windows,
+    seasons_of,
+    window_lags,
 )
 from search.errors import DataError
+from search.trainer import Trainer
 
 # The reference figures of ../shared/course-series.md, to 3 decimals.
 REFERENCE = {
@@ -34,8 +40,10 @@ def test_builtin_series_match_the_course_reference_figures(name):
     assert len(series.values) == figures["length"]
     assert series.split == figures["split"]
     assert series.values.dtype == np.float32
-    assert round(series.noise_floor, 3) == figures["floor"]
-    scores = baseline_scores(series)
+    assert not series.has_test and series.test_start == figures["length"]
+    assert series.seasons == (365,)
+    assert round(series.noise_floor(), 3) == figures["floor"]
+    scores = {s.name: s.val_mae for s in score_baselines(series, backtest_folds(series, 1))}
     for baseline in ("naive", "moving_average", "linear_ar"):
         assert round(scores[baseline], 3) == figures[baseline], baseline
 
@@ -54,40 +62,60 @@ def test_exercise_series_first_values_follow_the_formula():
     assert np.allclose(series.values[:3], expected, atol=1e-4)
 
 
-def test_training_windows_are_consecutive_values_and_the_next_one():
-    values = np.arange(10, dtype="float32")
-    x, y = training_windows(values, 3)
-    assert x.shape == (7, 3, 1) and y.shape == (7,)
-    assert x[0, :, 0].tolist() == [0, 1, 2] and y[0] == 3
-    assert x[-1, :, 0].tolist() == [6, 7, 8] and y[-1] == 9
+def test_lagged_values_are_the_values_at_each_lag_before_each_label():
+    series = DataSource("course-lecture").load()
+    labels = np.array([730, 731, 1200])
+    inputs = lagged(series, labels, np.array([730, 365, 2, 1]))
+    for row, label in zip(inputs, labels, strict=True):
+        assert (
+            row.tolist() == series.values[[label - 730, label - 365, label - 2, label - 1]].tolist()
+        )
+    assert window_lags(3).tolist() == [3, 2, 1]  # oldest first
 
 
-def test_forecast_windows_hold_the_real_values_before_each_point():
-    values = np.arange(10, dtype="float32")
-    x = forecast_windows(values, 3, start=6)
-    assert x.shape == (4, 3, 1)
-    for row, t in zip(x[:, :, 0], range(6, 10), strict=True):
-        assert row.tolist() == values[t - 3 : t].tolist()
+def test_a_label_without_enough_history_is_refused():
+    series = builtin_series("course-lecture")
+    with pytest.raises(ValueError, match="no value 20 steps before"):
+        lagged(series, np.array([10]), window_lags(20))
 
 
-def test_forecast_windows_need_a_full_window_before_the_start():
-    with pytest.raises(ValueError):
-        forecast_windows(np.arange(10.0), 5, start=3)
-
-
-def test_nothing_of_the_validation_part_reaches_training():
-    series = builtin_series("course-exercise")
+def test_nothing_of_the_validation_or_test_part_reaches_training(tmp_path):
+    """Through the trainer's own preparation: a wildly different validation and test part
+    changes no training window, label or scaling; a different test part changes no
+    validation window either."""
+    series = builtin_series("course-exercise", test=365)
     changed = series.values.copy()
-    changed[series.split :] += 1000.0  # a wildly different validation part
+    changed[series.split :] += 1000.0
+    other = replace(series, values=changed)
+    test_only = series.values.copy()
+    test_only[series.test_start :] *= -3.0
+    sealed = replace(series, values=test_only)
     for kind in ("standard", "course"):
-        a, b = Scaler.fit(kind, series.train), Scaler.fit(kind, changed[: series.split])
-        assert a == b
-    scaler = Scaler.fit("standard", series.train)
-    x, y = training_windows(scaler.transform(series.values)[: series.split], 20)
-    x2, y2 = training_windows(scaler.transform(changed)[: series.split], 20)
-    assert np.array_equal(x, x2) and np.array_equal(y, y2)
-    # The last training label is the last training value, never a validation one.
-    assert y[-1] == pytest.approx(scaler.transform(series.values)[series.split - 1])
+        a = Trainer(series, epochs=1, patience=None, folds=2).prepare(20, kind, 0)
+        b = Trainer(other, epochs=1, patience=None, folds=2).prepare(20, kind, 0)
+        assert a.scaler == b.scaler
+        assert np.array_equal(a.x, b.x) and np.array_equal(a.y, b.y)
+        # The last training label is the value just before the first fold, never later.
+        assert a.y[-1] == pytest.approx(
+            a.scaler.transform(series.values[series.split - 1 :][:1])[0]
+        )
+        for fold in (0, 1):
+            c = Trainer(sealed, epochs=1, patience=None, folds=2).prepare(20, kind, fold)
+            d = Trainer(series, epochs=1, patience=None, folds=2).prepare(20, kind, fold)
+            assert np.array_equal(c.x, d.x) and np.array_equal(c.x_valid, d.x_valid)
+            assert np.array_equal(c.y_valid, d.y_valid) and c.scaler == d.scaler
+
+
+def test_each_fold_trains_on_everything_before_its_block_with_its_own_scaling():
+    series = builtin_series("course-exercise")
+    trainer = Trainer(series, epochs=1, patience=None, folds=3)
+    blocks = [(f.start, f.end) for f in trainer.folds]
+    assert blocks == [(3000, 3217), (3217, 3434), (3434, 3651)]
+    for index, (start, end) in enumerate(blocks):
+        data = trainer.prepare(20, "standard", index)
+        assert len(data.y) == start - 20 and len(data.y_valid) == end - start
+        assert data.scaler.mean == pytest.approx(float(np.mean(series.values[:start])), rel=1e-6)
+    assert trainer.step(2, 4) == 2 * trainer.epochs + 4
 
 
 def test_standard_scaling_is_fitted_on_the_training_part_and_inverts():
@@ -104,10 +132,12 @@ def test_course_scaling_leaves_values_raw():
     assert np.array_equal(scaler.transform(np.arange(5.0)), np.arange(5.0, dtype="float32"))
 
 
-def test_csv_series_with_a_date_column_and_default_split(sine_csv):
+def test_csv_series_with_a_date_column_and_default_parts(sine_csv):
     series = read_csv_series(sine_csv, "value")
     assert len(series.values) == 240
-    assert series.split == 192  # the last 20 % validates
+    assert series.test_start == 216  # the last 10 % tests
+    assert series.split == 168  # the 20 % before it validates
+    assert series.seasons == (7, 365)  # daily time stamps
     assert series.time is not None and series.time.dtype.kind == "M"
     assert series.name == "sine.csv:value"
 
@@ -117,10 +147,42 @@ def test_csv_split_as_index_or_fraction(sine_csv, split, expected):
     assert read_csv_series(sine_csv, "value", split=split).split == expected
 
 
-@pytest.mark.parametrize("split", [0, 240, 500, 1.5])
-def test_csv_split_outside_the_series_is_refused(sine_csv, split):
+@pytest.mark.parametrize("split", [0, 240, 500, 1.5, 220, 0.95])
+def test_csv_split_outside_the_series_or_in_the_test_part_is_refused(sine_csv, split):
     with pytest.raises(DataError, match="split"):
         read_csv_series(sine_csv, "value", split=split)
+
+
+@pytest.mark.parametrize(
+    "test, split, expected",
+    [(0, None, (192, 240)), (40, None, (152, 200)), (0.25, 100, (100, 180)), (None, 0.9, None)],
+)
+def test_the_test_part_is_rows_or_a_fraction_and_validation_sits_before_it(
+    sine_csv, test, split, expected
+):
+    if expected is None:  # 0.9 of the series leaves nothing before the default test part
+        with pytest.raises(DataError, match=r"no validation part before the test part.*--test"):
+            read_csv_series(sine_csv, "value", test=test, split=split)
+        return
+    series = read_csv_series(sine_csv, "value", test=test, split=split)
+    assert (series.split, series.test_start) == expected
+    assert len(series.valid) + len(series.test) + len(series.train) == 240
+
+
+@pytest.mark.parametrize("test", [240, 239, 1.5])
+def test_a_test_part_that_leaves_too_little_is_refused(sine_csv, test):
+    with pytest.raises(DataError, match="test"):
+        read_csv_series(sine_csv, "value", test=test)
+
+
+def test_folds_cut_the_validation_part_in_time_order_and_refuse_tiny_blocks():
+    series = builtin_series("course-lecture", test=61)
+    blocks = backtest_folds(series, 4)
+    assert [f.number for f in blocks] == [1, 2, 3, 4]
+    assert blocks[0].start == 1000 and blocks[-1].end == 1400
+    assert all(a.end == b.start for a, b in itertools.pairwise(blocks))
+    with pytest.raises(DataError, match="300 folds leave blocks of 1 validation values"):
+        backtest_folds(series, 300)
 
 
 def test_csv_unknown_column_lists_the_columns(sine_csv):
@@ -145,9 +207,23 @@ def test_csv_missing_values_are_counted_and_fill_is_offered(tmp_path):
     path.write_text("y\n1\n\n3\nNA\n5\n6\n")
     with pytest.raises(DataError, match=r"2 missing values, the first on line 3.*--fill"):
         read_csv_series(path, "y")
-    filled = read_csv_series(path, "y", fill="interpolate")
+    filled = read_csv_series(path, "y", fill="interpolate", test=0)
     assert filled.values.tolist() == [1, 2, 3, 4, 5, 6]
-    assert read_csv_series(path, "y", fill="previous").values.tolist() == [1, 1, 3, 3, 5, 6]
+    assert filled.filled.tolist() == [False, True, False, True, False, False]
+    assert filled.causal.tolist() == [1, 1, 3, 3, 5, 6]  # what was known at each gap's end
+    assert filled.labels(0, 6).tolist() == [0, 2, 4, 5]  # filled values are never labels
+    previous = read_csv_series(path, "y", fill="previous", test=0)
+    assert previous.values.tolist() == [1, 1, 3, 3, 5, 6] and previous.causal is None
+
+
+def test_missing_values_before_the_first_value_and_after_the_last_are_dropped(tmp_path):
+    path = tmp_path / "edges.csv"
+    path.write_text(
+        "date,y\n2024-01-01,\n2024-01-02,2\n2024-01-03,\n2024-01-04,4\n2024-01-05,5\n2024-01-06,\n"
+    )
+    series = read_csv_series(path, "y", fill="interpolate", test=0, split=2)
+    assert series.values.tolist() == [2, 3, 4, 5]
+    assert str(series.time[0]).startswith("2024-01-02")
 
 
 def test_csv_time_gaps_are_found_and_can_be_filled(tmp_path):
@@ -155,7 +231,7 @@ def test_csv_time_gaps_are_found_and_can_be_filled(tmp_path):
     path.write_text("date,y\n2024-01-01,1\n2024-01-02,2\n2024-01-05,5\n2024-01-06,6\n")
     with pytest.raises(DataError, match=r"2 missing time steps, the first after line 3"):
         read_csv_series(path, "y")
-    series = read_csv_series(path, "y", fill="interpolate")
+    series = read_csv_series(path, "y", fill="interpolate", test=0)
     assert series.values.tolist() == [1, 2, 3, 4, 5, 6]
     assert len(series.time) == 6
 
@@ -177,8 +253,41 @@ def test_csv_files_that_cannot_be_used(tmp_path, content, message):
         read_csv_series(path, "y")
 
 
-def test_load_series_knows_the_builtins_and_refuses_unknown_names():
-    assert load_series("course-lecture").split == 1000
-    assert load_series("course-lecture", split=900).split == 900
+def test_a_data_source_knows_the_builtins_and_refuses_unknown_names():
+    assert DataSource("course-lecture").load().split == 1000
+    assert DataSource("course-lecture", split=900).load().split == 900
+    lecture = DataSource("course-lecture", test=0.25).load()
+    assert (lecture.split, lecture.test_start) == (1000, 1096)
+    assert DataSource("course-lecture", season=(7,)).load().seasons == (7,)
     with pytest.raises(DataError, match="unknown data set 'course'"):
-        load_series("course")
+        DataSource("course").load()
+    with pytest.raises(DataError, match="built-in series: --column"):
+        DataSource("course-lecture", fill="previous").load()
+
+
+def test_a_data_source_round_trips_through_its_config(sine_csv):
+    source = DataSource(str(sine_csv), column="value", test=0.2, season=(7,))
+    again = DataSource.from_config(source.get_config())
+    assert again == source
+    assert again.load().fingerprint() == source.load().fingerprint()
+
+
+@pytest.mark.parametrize(
+    "step, seasons",
+    [
+        ("30min", (48, 336)),
+        ("h", (24, 168)),
+        ("D", (7, 365)),
+        ("W", (52,)),
+        ("MS", (12,)),
+        ("QS", (4,)),
+        ("YS", ()),
+        ("7min", ()),
+    ],
+)
+def test_seasons_follow_the_time_stamps_frequency(step, seasons):
+    import pandas as pd
+
+    stamps = pd.date_range("2020-01-01", periods=30, freq=step).to_numpy()
+    assert seasons_of(stamps) == seasons
+    assert seasons_of(np.arange(30)) == ()  # numeric stamps say nothing of a calendar

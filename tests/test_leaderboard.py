@@ -3,11 +3,21 @@
 from __future__ import annotations
 
 import pandas as pd
+import pytest
 
+from search.baselines import BaselineScore
 from search.leaderboard import build_leaderboard, read_leaderboard, write_leaderboard
 from search.study import TrialRecord
+from search.yardstick import Yardstick
 
-BASELINES = {"naive": 3.7, "moving_average": 3.85, "linear_ar": 3.18}
+BASELINES = Yardstick(
+    baselines=(
+        BaselineScore("naive", "the last value", val_mae=3.7),
+        BaselineScore("moving_average", "the mean", val_mae=3.85),
+        BaselineScore("linear_ar", "least squares", val_mae=3.18),
+    ),
+    mase_scale=3.6,
+)
 
 
 def _config(depth=1, **extra):
@@ -53,9 +63,26 @@ def _records():
 def test_columns_are_rank_trial_status_score_parameters_then_training_facts():
     table = build_leaderboard(_records(), BASELINES)
     columns = list(table.columns)
-    assert columns[:5] == ["rank", "trial", "status", "val_mae", "model"]
-    assert columns[-5:] == ["epochs", "best_epoch", "params", "train_seconds", "error"]
-    parameters = columns[5:-5]
+    assert columns[:9] == [
+        "rank",
+        "trial",
+        "status",
+        "val_mae",
+        "test_mae",
+        "skill",
+        "test_skill",
+        "mase",
+        "model",
+    ]
+    assert columns[-6:] == [
+        "epochs",
+        "best_epoch",
+        "last_val_mae",
+        "params",
+        "train_seconds",
+        "error",
+    ]
+    parameters = columns[9:-6]
     assert parameters == [
         "cell",
         "depth",
@@ -119,3 +146,36 @@ def test_writing_replaces_the_file_whole_and_leaves_no_temporary(tmp_path):
 def test_an_empty_study_gives_the_baselines_alone():
     table = build_leaderboard([], BASELINES)
     assert table["status"].tolist() == ["baseline"] * 3
+
+
+def test_skill_mase_test_and_fold_columns_measure_against_the_best_baseline():
+    yardstick = Yardstick(
+        baselines=(
+            BaselineScore("seasonal_ar", "s", val_mae=2.5, test_mae=2.6, fold_maes=(2.4, 2.6)),
+            BaselineScore("ets", "e", val_mae=2.6, test_mae=2.4, fold_maes=(2.5, 2.7)),
+            BaselineScore("seasonal_naive", "n", error="cannot be fitted: no season is known"),
+        ),
+        mase_scale=5.0,
+        folds=2,
+        has_test=True,
+    )
+    records = [
+        TrialRecord(0, "complete", 2.25, _config(), test_mae=2.86, fold_maes=[2.2, 2.3]),
+        TrialRecord(1, "complete", 3.0, _config(), test_mae=2.34, fold_maes=[3.1, 2.9]),
+    ]
+    table = build_leaderboard(records, yardstick)
+    first = table.iloc[0]
+    assert first["trial"] == 0 and first["rank"] == 1
+    assert first["skill"] == pytest.approx(0.1)  # 10 % below seasonal_ar on validation
+    # On the test part it is measured against seasonal_ar too, the baseline chosen on
+    # validation, not against ets, which happens to be better on the test part.
+    assert first["test_skill"] == pytest.approx(1 - 2.86 / 2.6, abs=1e-4)
+    assert first["mase"] == pytest.approx(0.45)
+    assert (first["fold_1_mae"], first["fold_2_mae"]) == (2.2, 2.3)
+    baseline = table[table["model"] == "ets"].iloc[0]
+    assert pd.isna(baseline["rank"]) and baseline["fold_2_mae"] == 2.7
+    last = table.iloc[-1]
+    assert last["model"] == "seasonal_naive" and pd.isna(last["val_mae"])
+    assert last["error"] == "cannot be fitted: no season is known"
+    # The test part never ranks: trial 1 is better on test and still second.
+    assert table.loc[table["trial"] == 1, "rank"].item() == 2

@@ -162,7 +162,7 @@ def _check_series(series: Series) -> None:
     """What every series the product accepts must be."""
     assert isinstance(series, Series)
     length = len(series.values)
-    assert length >= 2 and 0 < series.split < length
+    assert length >= 2 and 0 < series.split < series.test_start <= length
     assert series.values.dtype == np.float32 and np.isfinite(series.values).all()
     if series.time is not None:
         assert len(series.time) == length
@@ -228,10 +228,22 @@ def test_gaps_are_refused_or_filled_around_the_values_the_file_holds(case, fill)
     event("filled" if gaps or blanks else "whole")
     assert not (gaps or blanks) or fill is not None
     _check_series(series)
-    assert len(series.values) == len(values)  # one value per time step, the gaps filled
-    for position, line in zip(kept, lines, strict=True):
-        if not line.endswith(","):
-            assert series.values[position] == pytest.approx(values[position], rel=1e-6, abs=0.1)
+    held = [p for p, line in zip(kept, lines, strict=True) if not line.endswith(",")]
+    # One value per time step from the first value the file holds to the last, the gaps
+    # between filled; missing values before the first and after the last are dropped.
+    first = held[0]
+    assert len(series.values) == held[-1] - first + 1
+    real = np.zeros(len(series.values), dtype=bool)
+    real[[p - first for p in held]] = True
+    for position in held:
+        assert series.values[position - first] == pytest.approx(values[position], rel=1e-6, abs=0.1)
+    if real.all():
+        assert series.filled is None
+        return
+    assert series.filled.tolist() == (~real).tolist()  # filled values are marked, never labels
+    carried = series.causal if series.causal is not None else series.values
+    last = np.maximum.accumulate(np.where(real, np.arange(len(real)), 0))
+    assert np.array_equal(carried, series.values[last])  # what was known at each step
 
 
 # -- spaces ------------------------------------------------------------------------------

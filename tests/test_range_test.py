@@ -14,7 +14,7 @@ import pytest
 from conftest import code
 
 from search.cli import main
-from search.data import load_series
+from search.data import DataSource
 from search.errors import UsageError
 from search.leaderboard import read_leaderboard
 from search.range_test import (
@@ -111,7 +111,7 @@ def test_a_configuration_is_the_space_defaults_changed_by_the_values_given():
 
 
 def test_a_real_sweep_diverges_and_stops_early_and_repeats_with_its_seed():
-    series = load_series("course-exercise")
+    series = DataSource("course-exercise").load()
     config = configuration(Space(units=4, window=8, batch_size=128, jit_compile=False))
     test = RangeTest(start=1e-5, stop=1e4, steps=300)
     first = sweep(series, config, test, seed=3, jit_compile=False)

@@ -51,8 +51,15 @@ def test_the_report_has_every_section_and_its_figures(finished_run, capsys):
         "## Learning curves",
     ):
         assert heading in text
-    for row in ("| noise floor | 2.4349 |", "| linear AR | 3.1803 |", "| naive | 3.7013 |"):
+    for row in (
+        "| noise floor | 2.4349 |",
+        "| seasonal\\_ar | 2.6767 |",
+        "| ets | 2.6298 |",
+        "| linear\\_ar | 3.1803 |",
+        "| naive | 3.7013 |",
+    ):
         assert row in text
+    assert "**Chosen on validation: trial" in text and "There is no test part" in text
     figures = {p.name for p in (finished_run / "figures").iterdir()}
     assert figures == {
         "forecast.png",
@@ -164,7 +171,7 @@ def test_a_batch_of_spaces_gives_one_combined_leaderboard(
     trials = table[table["status"] != "baseline"]
     assert sorted(trials["space"].unique()) == ["gru_tiny", "lstm_tiny", "rnn_tiny"]
     assert trials["rank"].tolist() == list(range(1, 7))
-    assert (table["status"] == "baseline").sum() == 3  # one data set: its baselines once
+    assert (table["status"] == "baseline").sum() == 6  # one data set: its baselines once
     text = (tmp_path / "results" / "report.md").read_text()
     assert "lstm\\_tiny/report.md" in text or "lstm_tiny/report.md" in text
     for name in ("lstm_tiny", "gru_tiny", "rnn_tiny"):

@@ -37,9 +37,13 @@ def test_a_tiny_search_writes_a_ranked_leaderboard(space_file, tmp_path, capsys)
     assert trials["val_mae"].is_monotonic_increasing
     assert set(table.loc[table["status"] == "baseline", "model"]) == {
         "naive",
+        "seasonal_naive_365",
         "moving_average",
         "linear_ar",
+        "seasonal_ar",
+        "ets",
     }
+    assert table["test_mae"].isna().all()  # a built-in series has no test part unless asked
     assert {"units", "loss", "epochs", "best_epoch", "params", "train_seconds"} <= set(table)
     assert (trials["epochs"] == 2).all()
     assert json.loads((out / "run.json").read_text())["study"] == "tiny"
@@ -155,7 +159,9 @@ def test_a_csv_data_set_runs_end_to_end(space_file, sine_csv, tmp_path):
     table = read_leaderboard(out / "leaderboard.csv")
     assert len(_trials(table)) == 2
     assert _study(out).user_attrs["run"]["data"] == "sine.csv:value"
-    assert _study(out).user_attrs["run"]["split"] == 192
+    run = _study(out).user_attrs["run"]
+    assert (run["split"], run["test_start"]) == (168, 216)  # 70 % trains, 20 % validates
+    assert _trials(table)["test_mae"].notna().all()  # and the last 10 % tests
 
 
 def test_the_default_out_directory_is_results_of_the_space_name(space_file, tmp_path, monkeypatch):

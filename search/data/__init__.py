@@ -1,59 +1,35 @@
-"""Data sets: the course's built-in series and CSV files, split, windowed and scaled."""
+"""Data sets: the course's built-in series and CSV files, cut into parts, windowed, scaled."""
 
-from dataclasses import replace
-
-from search.data.baselines import BASELINES, baseline_forecasts, baseline_scores
 from search.data.builtin import BUILTIN_NAMES, builtin_series
-from search.data.csvfile import (
+from search.data.csvfile import FILLS, read_csv_series
+from search.data.parts import (
+    DEFAULT_TEST_FRACTION,
     DEFAULT_VALIDATION_FRACTION,
-    FILLS,
-    read_csv_series,
-    resolve_split,
+    Fold,
+    backtest_folds,
+    resolve_parts,
 )
 from search.data.scaling import SCALINGS, Scaler
+from search.data.seasons import seasons_of
 from search.data.series import Series
-from search.data.windows import forecast_windows, training_windows
-from search.errors import DataError
+from search.data.source import DataSource
+from search.data.windows import lagged, window_lags
 
 __all__ = [
-    "BASELINES",
     "BUILTIN_NAMES",
+    "DEFAULT_TEST_FRACTION",
     "DEFAULT_VALIDATION_FRACTION",
     "FILLS",
     "SCALINGS",
+    "DataSource",
+    "Fold",
     "Scaler",
     "Series",
-    "baseline_forecasts",
-    "baseline_scores",
+    "backtest_folds",
     "builtin_series",
-    "forecast_windows",
-    "load_series",
+    "lagged",
     "read_csv_series",
-    "training_windows",
+    "resolve_parts",
+    "seasons_of",
+    "window_lags",
 ]
-
-
-def load_series(
-    source: str,
-    *,
-    column: str | None = None,
-    time_column: str | None = None,
-    split: int | float | None = None,
-    fill: str | None = None,
-) -> Series:
-    """A built-in series by name, or the CSV file at ``source``."""
-    if source in BUILTIN_NAMES:
-        if column or time_column or fill:
-            raise DataError(
-                f"{source} is a built-in series: --column, --time-column and --fill apply "
-                "to CSV files only"
-            )
-        series = builtin_series(source)
-        if split is not None:
-            series = replace(series, split=resolve_split(split, len(series.values), where=source))
-        return series
-    if not source.lower().endswith(".csv") and "/" not in source and "\\" not in source:
-        raise DataError(
-            f"unknown data set {source!r}: give a CSV file or one of {', '.join(BUILTIN_NAMES)}"
-        )
-    return read_csv_series(source, column, time_column=time_column, split=split, fill=fill)

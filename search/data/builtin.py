@@ -10,7 +10,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from search.data.parts import resolve_parts
 from search.data.series import Series
+
+# The course's series are daily, with a yearly pattern (the phase is t mod 365).
+SEASONS = (365,)
 
 
 @dataclass(frozen=True)
@@ -48,19 +52,34 @@ RECIPES: dict[str, _Recipe] = {
 BUILTIN_NAMES = tuple(RECIPES)
 
 
-def builtin_series(name: str) -> Series:
-    """The built-in series ``name`` (``course-lecture`` or ``course-exercise``)."""
+def builtin_series(
+    name: str,
+    *,
+    split: int | float | None = None,
+    test: int | float | None = None,
+    seasons: tuple[int, ...] = SEASONS,
+) -> Series:
+    """The built-in series ``name`` (``course-lecture`` or ``course-exercise``).
+
+    The validation part starts at the course's split unless ``split`` says otherwise; there
+    is no test part unless ``test`` (rows at the end, or a fraction) asks for one.
+    """
     recipe = RECIPES[name]
     t = np.arange(recipe.length, dtype="float32")
     phase = (t % 365) / 365
     clean = (10 + recipe.slope * t + 40 * recipe.pattern(phase)).astype("float32")
     noise = np.random.RandomState(recipe.seed).randn(recipe.length) * recipe.noise_level
     values = (clean + noise.astype("float32")).astype("float32")
+    first, test_start = resolve_parts(
+        recipe.length, recipe.split if split is None else split, test, where=name
+    )
     return Series(
         name=name,
         values=values,
-        split=recipe.split,
+        split=first,
+        test_start=test_start,
         time=t.astype("int64"),
         clean=clean,
+        seasons=seasons,
         reference_window=recipe.window,
     )

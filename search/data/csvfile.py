@@ -7,10 +7,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from search.data.parts import DEFAULT_TEST_FRACTION, resolve_parts
+from search.data.seasons import seasons_of
 from search.data.series import Series
 from search.errors import DataError
 
-DEFAULT_VALIDATION_FRACTION = 0.2
 FILLS = ("interpolate", "previous")
 _TIME_NAMES = ("date", "time", "timestamp", "datetime", "ds")
 # Filling gaps may at most add this many missing values per value the file holds.
@@ -23,14 +24,18 @@ def read_csv_series(
     *,
     time_column: str | None = None,
     split: int | float | None = None,
+    test: int | float | None = None,
     fill: str | None = None,
+    seasons: tuple[int, ...] | None = None,
 ) -> Series:
     """The series in ``column`` of a CSV file whose rows are in time order.
 
-    ``split`` is the first validation row as an integer, or the training fraction as a
-    float in (0, 1); by default the last 20 % validates. ``fill`` (``interpolate`` or
-    ``previous``) fills missing values and gaps in the time column; without it they are
-    an error. A time column, given or found by name, is kept for plots and forecasts.
+    ``test`` is the test part at the end, as rows or a fraction (by default the last 10 %;
+    0 for none). ``split`` is the first validation row as an integer, or the training
+    fraction as a float in (0, 1); by default the 20 % of the series before the test part
+    validates. ``fill`` (``interpolate`` or ``previous``) fills missing values and gaps in
+    the time column; without it they are an error. A time column, given or found by name,
+    is kept for plots and forecasts, and gives the seasons unless ``seasons`` are given.
     """
     path = Path(path)
     table = _read_table(path)
@@ -41,39 +46,22 @@ def read_csv_series(
     time = _time_values(table[time_column], time_column, path) if time_column else None
     if time is not None:
         values, time = _regularise(values, time, time_column, path, fill)
-    values = _fill_missing(values, column, path, fill)
+    values, time, filled, causal = _fill_missing(values, time, column, path, fill)
     if len(values) < 2:
         raise DataError(f"{path}: column {column!r} has {len(values)} value; need at least 2")
-
+    first, test_start = resolve_parts(
+        len(values), split, test, where=str(path), default_test=DEFAULT_TEST_FRACTION
+    )
     return Series(
         name=f"{path.name}:{column}",
         values=values.astype("float32"),
-        split=resolve_split(split, len(values), where=str(path)),
+        split=first,
+        test_start=test_start,
         time=time,
+        filled=filled,
+        causal=None if causal is None else causal.astype("float32"),
+        seasons=seasons_of(time) if seasons is None else seasons,
     )
-
-
-def resolve_split(split: int | float | None, length: int, *, where: str) -> int:
-    """The index of the first validation value, from an index, a fraction or the default."""
-    if split is None:
-        index = round(length * (1 - DEFAULT_VALIDATION_FRACTION))
-    elif isinstance(split, float) and not float(split).is_integer():
-        if not 0 < split < 1:
-            raise DataError(f"{where}: split {split} is not a training fraction between 0 and 1")
-        index = round(length * split)
-    else:
-        index = int(split)
-    if not 0 < index < length and split is None:
-        raise DataError(
-            f"{where}: the series has only {length} values, too few for a training part and "
-            "a validation part; give more rows"
-        )
-    if not 0 < index < length:
-        raise DataError(
-            f"{where}: split {split} is outside the series (it has {length} values); "
-            f"give a row index between 1 and {length - 1} or a fraction such as 0.8"
-        )
-    return index
 
 
 def _read_table(path: Path) -> pd.DataFrame:
@@ -271,10 +259,18 @@ def _regularise(
     return filled, grid
 
 
-def _fill_missing(values: np.ndarray, column: str, path: Path, fill: str | None) -> np.ndarray:
+def _fill_missing(
+    values: np.ndarray, time: np.ndarray | None, column: str, path: Path, fill: str | None
+) -> tuple[np.ndarray, np.ndarray | None, np.ndarray | None, np.ndarray | None]:
+    """Fill missing values; return the values, the time, which values were filled, and
+    (for ``interpolate``) the values with each gap carried forward instead.
+
+    Missing values before the first value and after the last are dropped: nothing before
+    them could fill them without reading the future.
+    """
     missing = np.isnan(values)
     if not missing.any():
-        return values
+        return values, time, None, None
     if fill is None:
         row = int(np.flatnonzero(missing)[0])
         raise DataError(
@@ -283,11 +279,15 @@ def _fill_missing(values: np.ndarray, column: str, path: Path, fill: str | None)
         )
     if missing.all():
         raise DataError(f"{path}: column {column!r} has no values at all")
-    series = pd.Series(values)
-    if fill == "interpolate":
-        series = series.interpolate(limit_direction="both")
-    elif fill == "previous":
-        series = series.ffill().bfill()
-    else:
+    if fill not in FILLS:
         raise DataError(f"unknown --fill {fill!r}; choose {' or '.join(FILLS)}")
-    return series.to_numpy(dtype="float64")
+    present = np.flatnonzero(~missing)
+    kept = slice(int(present[0]), int(present[-1]) + 1)
+    values, missing = values[kept], missing[kept]
+    time = None if time is None else time[kept]
+    series = pd.Series(values)
+    carried = series.ffill().to_numpy(dtype="float64")
+    if fill == "previous":
+        return carried, time, missing, None
+    interpolated = series.interpolate(limit_area="inside").to_numpy(dtype="float64")
+    return interpolated, time, missing, carried

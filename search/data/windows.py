@@ -1,27 +1,35 @@
-"""Windows of consecutive values, made with numpy's sliding-window view (no tf.data)."""
+"""The inputs of a forecast: values at given lags before each label, gathered causally.
+
+A forecast of the value at position ``j`` reads values before ``j`` only, and only what was
+known at ``j``: a gap that the data closed before ``j`` is interpolated, but a gap still open
+at ``j`` (its next real value is ``j`` itself or later) is carried forward from the last real
+value before it. So no input is ever computed from its own label or a later value, in
+training or in scoring.
+"""
 
 from __future__ import annotations
 
 import numpy as np
-from numpy.lib.stride_tricks import sliding_window_view
+
+from search.data.series import Series
 
 
-def training_windows(values: np.ndarray, window: int) -> tuple[np.ndarray, np.ndarray]:
-    """Every run of ``window`` values in ``values`` as inputs, the value after it as label.
-
-    Returns ``x`` of shape ``(n, window, 1)`` and ``y`` of shape ``(n,)``.
-    """
-    runs = sliding_window_view(np.asarray(values, dtype="float32"), window + 1)
-    return np.ascontiguousarray(runs[:, :window, None]), np.ascontiguousarray(runs[:, window])
+def window_lags(window: int) -> np.ndarray:
+    """The lags of a window of ``window`` values, oldest first: ``window`` … 1."""
+    return np.arange(window, 0, -1)
 
 
-def forecast_windows(values: np.ndarray, window: int, start: int) -> np.ndarray:
-    """For each step ``t`` from ``start`` to the end, the ``window`` real values before it.
-
-    Shape ``(len(values) - start, window, 1)``: the inputs of one-step forecasts of
-    ``values[start:]``.
-    """
-    if start < window:
-        raise ValueError(f"start {start} leaves fewer than {window} values before it")
-    history = np.asarray(values[start - window : len(values) - 1], dtype="float32")
-    return np.ascontiguousarray(sliding_window_view(history, window)[:, :, None])
+def lagged(series: Series, labels: np.ndarray, lags: np.ndarray) -> np.ndarray:
+    """``(len(labels), len(lags))`` float32: for each label ``j``, the values at ``j - lag``."""
+    labels = np.asarray(labels, dtype="int64")
+    lags = np.asarray(lags, dtype="int64")
+    positions = labels[:, None] - lags[None, :]
+    if len(labels) and positions.min() < 0:
+        raise ValueError(f"label {labels.min()} has no value {lags.max()} steps before it")
+    inputs = series.values[positions]
+    if series.causal is not None:
+        # Positions after the last real value before the label lie in a gap still open
+        # at the label: what was known then is the value carried forward.
+        late = positions > series.last_real[labels - 1][:, None]
+        inputs = np.where(late, series.causal[positions], inputs)
+    return np.ascontiguousarray(inputs, dtype="float32")

@@ -94,10 +94,11 @@ class StudyOracle(kt.Oracle):
 
     # -- while training -------------------------------------------------------------------
 
-    def report(self, trial_id: str, epoch: int, val_mae: float) -> bool:
-        """Record one epoch's validation MAE; whether the pruner stops the trial here."""
+    def report(self, trial_id: str, step: int, val_mae: float) -> bool:
+        """Record one epoch's validation MAE at its step; whether the pruner stops the trial
+        here."""
         live = self._live[trial_id]
-        live.report(val_mae, epoch)
+        live.report(val_mae, step)
         if live.should_prune():
             self._pruned.add(trial_id)
             return True
@@ -107,8 +108,12 @@ class StudyOracle(kt.Oracle):
         """Keep what the trial reached beside it in the study."""
         self._outcomes[trial_id] = outcome
         live = self._live[trial_id]
+        test = None if outcome.test_mae is None else round(outcome.test_mae, 6)
         for key, value in (
             (rec.VAL_MAE, outcome.val_mae),
+            (rec.TEST_MAE, test),
+            (rec.FOLD_MAES, [round(v, 6) for v in outcome.fold_maes]),
+            (rec.LAST_MAE, round(outcome.curve[-1], 6)),
             (rec.EPOCHS, outcome.epochs),
             (rec.BEST_EPOCH, outcome.best_epoch),
             (rec.PARAMS, outcome.params),
@@ -117,7 +122,9 @@ class StudyOracle(kt.Oracle):
         ):
             live.set_user_attr(key, value)
         if keep_forecast:
-            live.set_user_attr(rec.FORECAST, [round(float(v), 6) for v in outcome.forecast])
+            live.set_user_attr(rec.FORECAST, _rounded(outcome.forecast))
+            if outcome.test_forecast is not None:
+                live.set_user_attr(rec.TEST_FORECAST, _rounded(outcome.test_forecast))
 
     def best_value(self) -> float | None:
         """The lowest validation MAE of the study so far, every worker's trials included."""
@@ -193,6 +200,10 @@ def error_line(message: str | None) -> str | None:
     if sep and "." in head and " " not in head:
         last = f"{head.rsplit('.', 1)[-1]}: {rest}"
     return last[:500]
+
+
+def _rounded(values: Any) -> list[float]:
+    return [round(float(v), 6) for v in values]
 
 
 def _plain(config: dict[str, Any]) -> dict[str, Any]:

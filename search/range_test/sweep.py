@@ -43,8 +43,9 @@ def sweep(
     validation part decides the rate."""
     keras.utils.set_random_seed(seed)
     keras.backend.clear_session()
+    # The first fold's training part: the values before the validation part.
     data = Trainer(series, epochs=1, patience=None).prepare(
-        int(config["window"]), config["scaling"]
+        int(config["window"]), config["scaling"], 0
     )
     batch = int(config["batch_size"])
     # Whole batches only, so that each batch's loss can be read off the running mean.

@@ -15,13 +15,12 @@ import numpy as np
 import optuna
 import pandas as pd
 
-from search import best_model
 from search.data import Series
 from search.files import replace_file
-from search.model import describe
 from search.range_test import RANGE_TEST_DIR, RangeTest, group_key
 from search.report import analysis, figures
-from search.report.markdown import escape, figure, number, table
+from search.report.headline import best_section, headline, reference_lines
+from search.report.markdown import escape, figure, table
 from search.space import Auto
 from search.study import TrialRecord, read_records, run_identity
 from search.study import records as rec
@@ -51,7 +50,8 @@ def write_report(
         parts.append("No trial has a validation MAE yet.")
     else:
         parts += [
-            _best(identity, records, ranked, out),
+            headline(identity, ranked),
+            best_section(identity, records, ranked, out),
             _top(ranked, searched),
             _forecast(study, identity, ranked[0], series, out),
             _history(identity, records, out),
@@ -82,7 +82,7 @@ def write_batch_report(
                 "tuner": identity.get("tuner"),
                 "trials": len(ranked),
                 "best": best.val_mae if best else None,
-                "model": _model(best.config) if best else "",
+                "model": analysis.model_name(best.config) if best else "",
                 "report": f"{out.relative_to(root)}/{REPORT_FILE}",
             }
         )
@@ -138,76 +138,6 @@ def _heading(identity: dict[str, Any], records: Sequence[TrialRecord], storage: 
         + (f" from the study in `{escape(storage)}`." if storage else "."),
     ]
     return "\n\n".join(lines)
-
-
-def _references(identity: dict[str, Any]) -> dict[str, float | None]:
-    baselines = identity.get("baselines") or {}
-    return {
-        "noise floor": identity.get("noise_floor"),
-        "linear AR": baselines.get("linear_ar"),
-        "naive": baselines.get("naive"),
-        "moving average": baselines.get("moving_average"),
-    }
-
-
-def _best(
-    identity: dict[str, Any],
-    records: Sequence[TrialRecord],
-    ranked: Sequence[TrialRecord],
-    out: Path,
-) -> str:
-    best = ranked[0]
-    rows = []
-    for label, value in _references(identity).items():
-        if value is not None:
-            rows.append([label, value, best.val_mae - value, f"{best.val_mae / value - 1:+.1%}"])
-    target = identity.get("target")
-    reached = ""
-    if target is not None:
-        rows.append(
-            ["target", float(target), best.val_mae - target, f"{best.val_mae / target - 1:+.1%}"]
-        )
-        first = next(
-            (
-                r
-                for r in sorted(records, key=lambda r: r.number)
-                if r.status in analysis.SCORED and r.val_mae is not None and r.val_mae < target
-            ),
-            None,
-        )
-        if first is not None:
-            starts = [r.started for r in records if r.started]
-            after = (first.finished - min(starts)).total_seconds() if first.finished else None
-            when = f", {after / 60:.1f} minutes after the first trial started" if after else ""
-            reached = (
-                f"The target {target} was first beaten by trial {first.number} "
-                f"({first.val_mae:.4f}){when}."
-            )
-        else:
-            reached = f"No trial has beaten the target {target} yet."
-    config = ", ".join(f"{escape(k)} {number(v)}" for k, v in best.config.items())
-    kept = best_model.read_info(out)
-    if kept is None:
-        model_note = "No best model is saved in this directory."
-    elif kept["trial"] == best.number:
-        model_note = "`best_model.keras` holds this model (see `best_model.json`)."
-    else:
-        model_note = (
-            f"`best_model.keras` holds trial {kept['trial']} "
-            f"({kept['val_mae']:.4f}), the best trained on this machine."
-        )
-    return "\n\n".join(
-        p
-        for p in [
-            f"## Best configuration: trial {best.number}, {escape(_model(best.config))}, "
-            f"validation MAE {best.val_mae:.4f}",
-            f"{config}. Trained {best.epochs} epochs, best at epoch {best.best_epoch}, "
-            f"{number(best.train_seconds, 1)} s. {model_note}",
-            table(["compared with", "val_mae", "best minus it", "best relative to it"], rows),
-            reached,
-        ]
-        if p
-    )
 
 
 def _range_tests(
@@ -288,7 +218,7 @@ def _top(ranked: Sequence[TrialRecord], searched: Sequence[str]) -> str:
             r.number,
             r.status,
             r.val_mae,
-            _model(r.config),
+            analysis.model_name(r.config),
             *[r.config.get(n) for n in searched],
             r.epochs,
             r.train_seconds,
@@ -306,29 +236,38 @@ def _forecast(
     out: Path,
 ) -> str:
     title = "## The best configuration's forecast"
-    stored = study.trials[best.number].user_attrs.get(rec.FORECAST)
+    attrs = study.trials[best.number].user_attrs
+    stored, stored_test = attrs.get(rec.FORECAST), attrs.get(rec.TEST_FORECAST)
     if series is None:
         return f"{title}\n\nLeft out: the run's data could not be read again."
-    if stored is None or len(stored) != len(series.valid):
+    labels = series.labels(series.split, series.test_start)
+    if stored is None or not 0 < len(stored) <= len(labels):
         return f"{title}\n\nLeft out: the study holds no forecast of trial {best.number}."
+    labels = labels[: len(stored)]
     predicted = np.asarray(stored, dtype="float64")
-    actual = series.valid.astype("float64")
-    time = (
-        series.time[series.split :]
-        if series.time is not None
-        else np.arange(series.split, len(series.values))
-    )
+    test_labels = series.labels(series.test_start, len(series.values))
+    tested = stored_test is not None and len(stored_test) == len(test_labels)
+    if tested:
+        labels = np.concatenate([labels, test_labels])
+        predicted = np.concatenate([predicted, np.asarray(stored_test, dtype="float64")])
+    actual = series.values[labels].astype("float64")
+    time = series.time[labels] if series.time is not None else labels
+    test_from = time[len(stored)] if tested else None
+    parts = "validation and test parts" if tested else "validation part"
     figures.forecast(
         time,
         actual,
         predicted,
         out / FIGURES_DIR / "forecast.png",
-        f"Validation part of {series.name}: trial {best.number}'s one-step forecasts",
+        f"{series.name}: trial {best.number}'s one-step forecasts of the {parts}",
+        test_from=test_from,
     )
     floor = None
     if series.clean is not None:
-        floor = np.abs(series.clean[series.split :] - actual)
-    figures.errors(time, actual, predicted, out / FIGURES_DIR / "error.png", floor)
+        floor = np.abs(series.clean[labels] - actual)
+    figures.errors(
+        time, actual, predicted, out / FIGURES_DIR / "error.png", floor, test_from=test_from
+    )
     worst = np.argsort(-np.abs(predicted - actual))[:3]
     at = ", ".join(_when(time[i]) for i in sorted(worst))
     return "\n\n".join(
@@ -336,7 +275,7 @@ def _forecast(
             title,
             figure(
                 f"{FIGURES_DIR}/forecast.png",
-                f"Trial {best.number} forecasts every point of the validation part from the "
+                f"Trial {best.number} forecasts every point of the {parts} from the "
                 f"{best.config.get('window')} real values before it (blue), against the "
                 "series (gray)",
             ),
@@ -354,9 +293,7 @@ def _forecast(
 
 def _history(identity: dict[str, Any], records: Sequence[TrialRecord], out: Path) -> str:
     frame = analysis.best_so_far(records)
-    references = {"target": identity.get("target"), **_references(identity)}
-    references.pop("moving average")
-    figures.history(frame, out / FIGURES_DIR / "history.png", references)
+    figures.history(frame, out / FIGURES_DIR / "history.png", reference_lines(identity))
     return "## Search history\n\n" + figure(
         f"{FIGURES_DIR}/history.png",
         "Validation MAE of each trial in the order they ran (pruned trials at the epoch they "
@@ -446,10 +383,3 @@ def _when(stamp: Any) -> str:
     if isinstance(stamp, np.datetime64):
         return escape(str(stamp)[:19].replace("T00:00:00", ""))
     return escape(stamp)
-
-
-def _model(config: dict[str, Any]) -> str:
-    try:
-        return describe(config)
-    except (KeyError, TypeError, ValueError):
-        return "custom"

@@ -12,6 +12,7 @@ import optuna
 import pandas as pd
 
 from search.leaderboard import parameter_order
+from search.model import describe
 from search.study import TrialRecord
 
 SCORED = ("complete", "pruned")
@@ -116,3 +117,12 @@ def searched_names(identity: dict[str, Any], records: Sequence[TrialRecord]) -> 
     return parameter_order(
         n for n in varied if n in declared or n.rstrip("0123456789").rstrip("_") in declared
     )
+
+
+def model_name(config: dict[str, Any]) -> str:
+    """A configuration's short name (``BiLSTM 64-32``), or ``custom`` for a space's own
+    ``build_model``."""
+    try:
+        return describe(config)
+    except (KeyError, TypeError, ValueError):
+        return "custom"

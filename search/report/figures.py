@@ -38,13 +38,25 @@ def _reference_lines(ax: plt.Axes, lines: dict[str, float | None]) -> None:
             )
 
 
+def _test_line(ax: plt.Axes, test_from: object | None) -> None:
+    if test_from is not None:
+        ax.axvline(test_from, color="black", linestyle="--", linewidth=1, label="test part from")
+
+
 def forecast(
-    time: np.ndarray, actual: np.ndarray, predicted: np.ndarray, path: Path, title: str
+    time: np.ndarray,
+    actual: np.ndarray,
+    predicted: np.ndarray,
+    path: Path,
+    title: str,
+    test_from: object | None = None,
 ) -> Path:
-    """The validation part and the best model's one-step forecasts of it."""
+    """The validation part (and the test part, from ``test_from``) and the best model's
+    one-step forecasts of it."""
     fig, ax = plt.subplots(figsize=_WIDE)
     ax.plot(time, actual, color="tab:gray", linewidth=1, label="actual")
     ax.plot(time, predicted, color="tab:blue", linewidth=1.2, label="one-step forecast")
+    _test_line(ax, test_from)
     ax.set(title=title, xlabel="time", ylabel="value")
     ax.legend(loc="best")
     ax.grid(alpha=0.3)
@@ -57,6 +69,7 @@ def errors(
     predicted: np.ndarray,
     path: Path,
     floor: np.ndarray | None = None,
+    test_from: object | None = None,
 ) -> Path:
     """Absolute error of each forecast over time, with a rolling mean (and, where known,
     the noise-free signal's own error, which no model beats)."""
@@ -80,6 +93,7 @@ def errors(
             linewidth=1.5,
             label="noise-free signal (rolling mean)",
         )
+    _test_line(ax, test_from)
     ax.set(
         title="Absolute error of the best model's forecasts", xlabel="time", ylabel="absolute error"
     )

@@ -7,16 +7,17 @@ import hashlib
 import inspect
 import json
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import keras_tuner as kt
 
-from search.data import BUILTIN_NAMES, FILLS, SCALINGS
+from search.data import BUILTIN_NAMES, FILLS, SCALINGS, DataSource
 from search.errors import SpaceError
 from search.model import CELL_ALIASES, LOSSES, OPTIMIZERS
 from search.names import (
+    DATA_SETTINGS,
     KERAS_TUNER_ALGORITHMS,
     PRUNERS,
     RESULT_KEYS,
@@ -97,6 +98,9 @@ SEARCHABLE: dict[str, _Field] = {
     "scaling": _Field(str, "standard", _one_of(SCALINGS), (Choice,), False),
 }
 
+MAX_FOLDS = 20
+MAX_SEASON = 100_000
+
 # NumPy's seeds stop at 2**32 - 1, and a run adds the trial number, 1000 per worker and
 # up to a million (the Optuna sampler's offset) to the run's seed.
 MAX_SEED = 2**31 - 1
@@ -128,7 +132,10 @@ class Space:
         column: str | None = None,
         time_column: str | None = None,
         split: int | float | None = None,
+        test: int | float | None = None,
         fill: str | None = None,
+        season: int | Sequence[int] | None = None,
+        folds: int = 1,
         cell: Any = DEFAULT,
         depth: Any = DEFAULT,
         units: Any = DEFAULT,
@@ -218,14 +225,21 @@ class Space:
     def data(self) -> str:
         return self._arguments["data"]
 
+    def source(self) -> DataSource:
+        """Where this space's series comes from, and how it is cut into parts."""
+        return DataSource(**{name: self.setting(name) for name in DATA_SETTINGS})
+
     def setting(self, name: str) -> Any:
         """A fixed setting of the run: ``epochs``, ``patience``, ``seed``, ``trials``, ...
 
-        ``budget`` is given in seconds (``None``: no time limit).
+        ``budget`` is given in seconds (``None``: no time limit); ``season`` as a sorted
+        tuple of periods (``()``: none; ``None``: from the data).
         """
         value = self._arguments[name]
         if name == "budget" and value is not None:
             return parse_duration(value)
+        if name == "season" and value is not None:
+            return tuple(sorted({value} if _is_int(value) else set(value))) if value else ()
         return value
 
     def _check_settings(self) -> None:
@@ -243,8 +257,35 @@ class Space:
             "split",
             "must be a row index or a training fraction between 0 and 1",
         )
+        test = a["test"]
+        _require(
+            test is None
+            or (_is_int(test) and test >= 0)
+            or (_is_number(test) and float(test).is_integer() and test >= 0)
+            or (_is_number(test) and 0 < test < 1),
+            "test",
+            "must be a number of rows at the end (0 for none) or a fraction between 0 and 1",
+        )
         _require(
             a["fill"] is None or a["fill"] in FILLS, "fill", f"must be one of {', '.join(FILLS)}"
+        )
+        season = a["season"]
+        seasons = [season] if _is_int(season) else season
+        _require(
+            season is None
+            or season == 0
+            or (
+                isinstance(seasons, (list, tuple))
+                and all(_is_int(s) and 2 <= s <= MAX_SEASON for s in seasons)
+            ),
+            "season",
+            f"must be a period in steps (2 to {MAX_SEASON}), a list of them such as [48, 336], "
+            "0 for none, or None to take them from the time stamps",
+        )
+        _require(
+            _is_int(a["folds"]) and 1 <= a["folds"] <= MAX_FOLDS,
+            "folds",
+            f"must be a whole number from 1 to {MAX_FOLDS}",
         )
         _require(
             _is_int(a["epochs"]) and a["epochs"] >= 1, "epochs", "must be a whole number, 1 or more"
@@ -277,6 +318,12 @@ class Space:
         if a["tuner"] == "hyperband" and a["pruner"] not in (None, "none"):
             raise SpaceError(
                 "the hyperband tuner stops trials itself; leave pruner unset", field="pruner"
+            )
+        if a["tuner"] == "hyperband" and a["folds"] != 1:
+            raise SpaceError(
+                "the hyperband tuner trains trials on from saved weights, but each fold trains "
+                "afresh; use tuner='tpe' with pruner='hyperband'",
+                field="folds",
             )
         _require(
             _is_int(a["trials"]) and a["trials"] >= 1, "trials", "must be a whole number, 1 or more"
@@ -439,6 +486,11 @@ class Space:
         """A short hash of what decides a trial's result; equal spaces resume each other."""
         config = self.get_config()
         kept = {k: config[k] for k in RESULT_KEYS}
+        # Settings added later are left out while at their defaults, so that a run made
+        # before they existed still resumes.
+        for name, default in _LATER_DEFAULTS.items():
+            if kept.get(name) == default:
+                kept.pop(name, None)
         text = json.dumps(kept, sort_keys=True, default=repr)
         return hashlib.sha256(text.encode()).hexdigest()[:16]
 
@@ -466,6 +518,9 @@ class Space:
     @property
     def uses_keras_tuner_algorithm(self) -> bool:
         return self._arguments["tuner"] in KERAS_TUNER_ALGORITHMS
+
+
+_LATER_DEFAULTS = {"test": None, "season": None, "folds": 1}
 
 
 def _declare(hp: kt.HyperParameters, name: str, value: Any, **condition: Any) -> Any:

@@ -17,6 +17,9 @@ from optuna.trial import TrialState
 # Trial user attributes.
 CONFIG = "config"
 VAL_MAE = "val_mae"
+TEST_MAE = "test_mae"
+FOLD_MAES = "fold_maes"
+LAST_MAE = "last_val_mae"
 EPOCHS = "epochs"
 BEST_EPOCH = "best_epoch"
 PARAMS = "params"
@@ -30,6 +33,7 @@ WORKER = "worker"
 RETRY_OF = "retry_of"
 SURPLUS = "surplus"
 FORECAST = "forecast"
+TEST_FORECAST = "test_forecast"
 
 # Study user attributes: which run this study belongs to, and the learning rates its range
 # tests suggested (by group of configurations).
@@ -47,6 +51,9 @@ class TrialRecord:
     status: str
     val_mae: float | None
     config: dict[str, Any]
+    test_mae: float | None = None
+    fold_maes: list[float] = field(default_factory=list)
+    last_val_mae: float | None = None
     epochs: int | None = None
     best_epoch: int | None = None
     params: int | None = None
@@ -88,6 +95,9 @@ def _record(trial: optuna.trial.FrozenTrial, retried: dict[int, int]) -> TrialRe
         status=status,
         val_mae=value,
         config=dict(attrs.get(CONFIG) or trial.params),
+        test_mae=attrs.get(TEST_MAE),
+        fold_maes=list(attrs.get(FOLD_MAES) or []),
+        last_val_mae=attrs.get(LAST_MAE),
         epochs=attrs.get(EPOCHS, len(curve) or None),
         best_epoch=attrs.get(BEST_EPOCH),
         params=attrs.get(PARAMS),

@@ -1,0 +1,48 @@
+"""Seasonal periods of a series, from the spacing of its time stamps.
+
+The periods that forecast, statsforecast and darts use for each sampling frequency: a day and
+a week of half-hourly or hourly data, a week and a year of daily data, a year of weekly,
+monthly and quarterly data.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+_MINUTE = np.timedelta64(60, "s")
+# (usual step in minutes, smallest, largest) -> periods
+_BY_STEP: tuple[tuple[float, float, tuple[int, ...]], ...] = (
+    (14.5, 15.5, (96, 672)),  # quarter-hourly: a day, a week
+    (29.5, 30.5, (48, 336)),  # half-hourly
+    (59.5, 60.5, (24, 168)),  # hourly
+    (1439, 1441, (7, 365)),  # daily
+    (7 * 1440 - 1, 7 * 1440 + 1, (52,)),  # weekly
+    (28 * 1440, 31 * 1440, (12,)),  # monthly
+    (89 * 1440, 92 * 1440, (4,)),  # quarterly
+)
+
+
+def seasons_of(time: np.ndarray | None) -> tuple[int, ...]:
+    """The seasonal periods that the time stamps' usual step implies; none for numeric
+    stamps or an unusual step."""
+    if time is None or len(time) < 3 or np.asarray(time).dtype.kind != "M":
+        return ()
+    steps = np.diff(np.asarray(time).astype("datetime64[s]"))
+    minutes = float(np.median(steps) / _MINUTE)
+    for low, high, periods in _BY_STEP:
+        if low <= minutes <= high:
+            return periods
+    return ()
+
+
+def frequency_name(time: np.ndarray | None) -> str | None:
+    """The usual step of the time stamps in words, such as ``30 minutes``, for messages."""
+    if time is None or len(time) < 2 or np.asarray(time).dtype.kind != "M":
+        return None
+    steps = np.diff(np.asarray(time).astype("datetime64[s]"))
+    minutes = float(np.median(steps) / _MINUTE)
+    if minutes < 120:
+        return f"{minutes:g} minutes"
+    if minutes < 2 * 1440:
+        return f"{minutes / 60:g} hours"
+    return f"{minutes / 1440:g} days"
