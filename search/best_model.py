@@ -19,10 +19,11 @@ from typing import Any
 import keras
 
 from search.errors import UsageError
+from search.events import TrialEvents
 from search.files import replace_file, write_json
 from search.model import stand_alone
+from search.study import RunIdentity
 from search.trainer import Outcome, Trainer
-from search.tuner import TrialEvents
 
 MODEL_FILE = "best_model.keras"
 INFO_FILE = "best_model.json"
@@ -37,7 +38,7 @@ def save_best(
     config: dict[str, Any],
     outcome: Outcome,
     number: int,
-    identity: dict[str, Any],
+    identity: RunIdentity,
 ) -> bool:
     """Keep ``model`` as the out directory's best model unless a better one is there;
     whether it was kept. Safe with several workers: one writes at a time, each file is
@@ -58,10 +59,11 @@ def save_best(
             "fold": len(outcome.folds),
             "window": window,
             "scaling": scaler.get_config(),
-            "data": identity.get("data"),
-            "data_fingerprint": identity.get("data_fingerprint"),
-            "split": identity.get("split"),
-            "space": identity.get("space"),
+            "data": identity.data,
+            "data_fingerprint": identity.data_fingerprint,
+            "split": identity.split,
+            "test_start": identity.test_start,
+            "space": identity.space,
             "configuration": config,
             "input": f"a (batch, {window}) array of raw values, oldest first",
             "output": "the next value, in the series' own units",
@@ -95,7 +97,7 @@ def load_best(out: str | Path) -> tuple[keras.Model, dict[str, Any]]:
 class BestModelKeeper(TrialEvents):
     """Saves each trial that beats the study's best so far (a worker's part of the run)."""
 
-    def __init__(self, out: Path, trainer: Trainer, identity: dict[str, Any]):
+    def __init__(self, out: Path, trainer: Trainer, identity: RunIdentity):
         self.out = out
         self.trainer = trainer
         self.identity = identity

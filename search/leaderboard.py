@@ -5,14 +5,16 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import optuna
 import pandas as pd
 
 from search.files import write_csv
-from search.model import describe
-from search.study import TrialRecord
+from search.study import RunIdentity, TrialRecord, read_records
+from search.vocabulary import describe
 from search.yardstick import Yardstick
 
 LEADERBOARD_FILE = "leaderboard.csv"
@@ -62,20 +64,41 @@ def build_leaderboard(
     return table.reset_index(drop=True)
 
 
-def combine_leaderboards(runs: dict[str, tuple[pd.DataFrame, str]]) -> pd.DataFrame:
-    """Several runs' leaderboards as one, with ``space`` and ``data`` columns.
+@dataclass(frozen=True)
+class RankedRun:
+    """One run of a batch: its out directory's ``name``, its identity, its leaderboard."""
 
-    ``runs`` maps each space to its leaderboard and the name of its data set. Trials are
-    ranked together where they forecast the same data; with several data sets, each is
-    ranked on its own (an MAE is in its series' units). Baselines appear once per data set.
+    name: str
+    identity: RunIdentity
+    table: pd.DataFrame
+
+
+def combine_leaderboards(runs: Sequence[RankedRun]) -> pd.DataFrame:
+    """Several runs' leaderboards as one, with ``run``, ``space`` and ``data`` columns.
+
+    Trials are ranked together where they forecast the same points: the same data, cut into
+    the same parts and folds. Runs on other data, or on the same series cut otherwise, are
+    ranked on their own (an MAE is in its series' units, and is read off its own part), each
+    beside its own baselines, which appear once.
     """
-    parts = [table.assign(space=space, data=data) for space, (table, data) in runs.items()]
+    names = [label for _, label in {_points(run.identity) for run in runs}]
+    parts = []
+    for run in runs:
+        key, label = _points(run.identity)
+        if names.count(label) > 1:  # one series cut several ways: say which cut
+            identity = run.identity
+            label = (
+                f"{label} (split {identity.split}, test from {identity.end_of_validation}, "
+                f"{identity.folds} fold{'s' if identity.folds > 1 else ''})"
+            )
+        parts.append(run.table.assign(run=run.name, space=run.identity.space, data=label, _key=key))
     if not parts:
-        return pd.DataFrame(columns=["rank", "space", "data", *LEADING[1:], *TRAILING])
+        return pd.DataFrame(columns=["rank", "run", "space", "data", *LEADING[1:], *TRAILING])
     combined = pd.concat(parts, ignore_index=True)
     baseline = combined["status"] == "baseline"
-    combined.loc[baseline, "space"] = pd.NA  # a baseline belongs to the data, not a space
-    combined = combined[~(baseline & combined.duplicated(["status", "model", "data"]))]
+    # A baseline belongs to the data, not to a run or a space.
+    combined.loc[baseline, ["run", "space"]] = pd.NA
+    combined = combined[~(baseline & combined.duplicated(["status", "model", "_key"]))]
     combined = pd.concat(
         [
             _sorted(group).assign(rank=_ranks(_sorted(group)))
@@ -83,10 +106,17 @@ def combine_leaderboards(runs: dict[str, tuple[pd.DataFrame, str]]) -> pd.DataFr
         ]
     )
     parameters = _parameter_names([{c: None for c in combined.columns}])
-    parameters = [c for c in parameters if c not in ("space", "data")]
+    parameters = [c for c in parameters if c not in ("run", "space", "data", "_key")]
     folds = [c for c in combined.columns if _FOLD_COLUMN.fullmatch(c)]
-    columns = ["rank", "space", "data", *LEADING[1:], *parameters, *folds, *TRAILING]
+    columns = ["rank", "run", "space", "data", *LEADING[1:], *parameters, *folds, *TRAILING]
     return combined[columns].reset_index(drop=True)
+
+
+def _points(identity: RunIdentity) -> tuple[str, str]:
+    """What makes two runs' scores comparable (the same data, cut the same way), and the
+    data's name."""
+    key = (identity.data_fingerprint, identity.split, identity.end_of_validation, identity.folds)
+    return "|".join(map(str, key)), identity.data
 
 
 def _ranks(table: pd.DataFrame) -> pd.Series:
@@ -94,6 +124,15 @@ def _ranks(table: pd.DataFrame) -> pd.Series:
     ranks = pd.Series(pd.NA, index=table.index, dtype="Int64")
     ranks[ranked] = range(1, int(ranked.sum()) + 1)
     return ranks
+
+
+def rebuild_leaderboard(study: optuna.Study, out: str | Path) -> pd.DataFrame:
+    """Write ``<out>/leaderboard.csv`` from what ``study`` holds, and return it."""
+    identity = RunIdentity.read(study)
+    yardstick = identity.yardstick if identity is not None else None
+    table = build_leaderboard(read_records(study), yardstick)
+    write_leaderboard(table, Path(out) / LEADERBOARD_FILE)
+    return table
 
 
 def write_leaderboard(table: pd.DataFrame, path: str | Path) -> Path:
@@ -114,7 +153,7 @@ def top_rows(table: pd.DataFrame, count: int = 10) -> str:
     """The first rows as aligned text for a terminal, with the columns that vary."""
     shown = table.head(count)
     keep = [c for c in shown.columns if c != "error" and shown[c].notna().any()]
-    fixed = (*LEADING, *TRAILING, "space", "data")
+    fixed = (*LEADING, *TRAILING, "run", "space", "data")
     trials = shown[shown["status"] != "baseline"]
     varying = [c for c in keep if c in fixed or trials[c].nunique(dropna=False) > 1]
     cells = (
@@ -176,7 +215,7 @@ def _trial_row(record: TrialRecord, parameters: list[str], folds: list[str]) -> 
         "status": record.status,
         "val_mae": _six(record.val_mae),
         "test_mae": _six(record.test_mae),
-        "model": _model_name(record.config),
+        "model": describe(record.config),
         "epochs": record.epochs,
         "best_epoch": record.best_epoch,
         "last_val_mae": _six(record.last_val_mae),
@@ -194,13 +233,6 @@ def _six(value: float | None) -> float | None:
     return None if value is None else round(float(value), 6)
 
 
-def _model_name(config: dict[str, Any]) -> str:
-    try:
-        return describe(config)
-    except (KeyError, TypeError, ValueError):
-        return "custom"
-
-
 def _readable(value: Any) -> Any:
     if isinstance(value, float) and math.isfinite(value) and value != 0:
         return float(f"{value:.6g}")
@@ -208,8 +240,17 @@ def _readable(value: Any) -> Any:
 
 
 def _sorted(table: pd.DataFrame) -> pd.DataFrame:
+    """Scored rows by ``val_mae``, those scored on fewer folds than the others after them
+    (as ``rank_key`` ranks trials); then the rest by status and trial."""
     scored = table["status"].isin(_SCORED) & table["val_mae"].notna()
-    first = table[scored].sort_values("val_mae", kind="stable")
+    folds = [c for c in table.columns if _FOLD_COLUMN.fullmatch(str(c)) and table[c].notna().any()]
+    partial = table[folds].isna().any(axis=1) if folds else pd.Series(False, index=table.index)
+    first = (
+        table[scored]
+        .assign(_partial=partial[scored])
+        .sort_values(["_partial", "val_mae"], kind="stable")
+        .drop(columns="_partial")
+    )
     rest = table[~scored].copy()
     rest["_order"] = rest["status"].map(_ORDER_OF_THE_REST).fillna(9)
     rest = rest.sort_values(["_order", "trial"], kind="stable").drop(columns="_order")

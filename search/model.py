@@ -7,34 +7,14 @@ from typing import Any
 import keras
 
 from search.data.scaling import Scaler
+from search.vocabulary import describe, layer_units
 
 CELLS = {"rnn": keras.layers.SimpleRNN, "lstm": keras.layers.LSTM, "gru": keras.layers.GRU}
-CELL_ALIASES = {"simplernn": "rnn", "simple_rnn": "rnn", "rnn": "rnn", "lstm": "lstm", "gru": "gru"}
-CELL_TITLES = {"rnn": "SimpleRNN", "lstm": "LSTM", "gru": "GRU"}
-LOSSES = ("huber", "mse", "mae")
-OPTIMIZERS = ("adam", "adamw", "rmsprop", "sgd")
 COURSE_OUTPUT_SCALE = 100.0
 
 # Several batches per call into the compiled step: on 2 CPU cores this roughly halves
 # the seconds per epoch of small recurrent models.
 STEPS_PER_EXECUTION = 16
-
-
-def layer_units(config: dict[str, Any]) -> list[int]:
-    """Units of each recurrent layer: ``units_1`` … ``units_<depth>``, or ``units`` for all."""
-    depth = int(config["depth"])
-    if "units_1" in config:
-        return [int(config[f"units_{i}"]) for i in range(1, depth + 1)]
-    return [int(config["units"])] * depth
-
-
-def describe(config: dict[str, Any]) -> str:
-    """A short name for a configuration, such as ``BiLSTM 64-32``."""
-    if "cell" not in config:
-        return "custom"
-    prefix = "Bi" if config.get("bidirectional") else ""
-    units = "-".join(str(u) for u in layer_units(config))
-    return f"{prefix}{CELL_TITLES[config['cell']]} {units}"
 
 
 def make_optimizer(config: dict[str, Any]) -> keras.optimizers.Optimizer:

@@ -11,6 +11,12 @@ TUNERS = OPTUNA_SAMPLERS + KERAS_TUNER_ALGORITHMS
 
 PRUNERS = ("median", "halving", "hyperband", "none")
 
+
+def default_pruner(tuner: str) -> str:
+    """Median pruning for Optuna's samplers; none for Keras Tuner's algorithms."""
+    return "median" if tuner in OPTUNA_SAMPLERS else "none"
+
+
 # The settings that choose a series and cut it into parts (a ``DataSource``).
 DATA_SETTINGS = ("data", "column", "time_column", "split", "test", "fill", "season")
 

@@ -16,8 +16,9 @@ from typing import Any, TextIO
 
 import pandas as pd
 
-from search.model import describe
 from search.study import TrialRecord
+from search.study.records import rank_key
+from search.vocabulary import describe
 from search.yardstick import Yardstick
 
 _COUNTED = ("complete", "pruned", "failed")
@@ -115,7 +116,7 @@ class Progress:
         scored = [
             r for r in records if r.status in ("complete", "pruned") and r.val_mae is not None
         ]
-        self.best = min(scored, key=lambda r: r.val_mae) if scored else None
+        self.best = min(scored, key=lambda r: rank_key(r, self.folds)) if scored else None
         if record.started and record.finished:
             self._durations.append((record.finished - record.started).total_seconds())
         self.print(self._trial_line(record))
@@ -197,7 +198,7 @@ class Progress:
 
     # -- the end --------------------------------------------------------------------------
 
-    def summary(self, table: pd.DataFrame, identity: dict[str, Any], path: Any) -> None:
+    def summary(self, table: pd.DataFrame, yardstick: Yardstick, path: Any) -> None:
         """The best trial beside the baselines (and the noise floor, where known), on
         validation and, where there is one, on the test part."""
         trials = table[table["rank"].notna()]
@@ -205,7 +206,6 @@ class Progress:
             self.print(f"no trial finished; see {path}")
             return
         best = trials.iloc[0]
-        yardstick = Yardstick.of_run(identity)
         config = {k: best[k] for k in self.searched if k in best}
         test = f", test_mae {best['test_mae']:.4f}" if pd.notna(best.get("test_mae")) else ""
         self.print(
@@ -238,10 +238,7 @@ def _relative(skill: float) -> str:
 
 
 def _short_model(config: dict[str, Any]) -> str:
-    try:
-        name = describe(config)
-    except (KeyError, TypeError, ValueError):
-        name = "custom"
+    name = describe(config)
     rate = config.get("learning_rate")
     return f"{name} lr={rate:.2g}" if isinstance(rate, float) else name
 

@@ -7,12 +7,14 @@ from pathlib import Path
 
 import keras
 import keras_tuner as kt
+import optuna
 
+from search.data import Series
 from search.errors import UsageError
 from search.hypermodel import ForecastHyperModel
 from search.space import load_space
-from search.study import TrialRecord, read_records
-from search.study.records import LEARNING_RATES
+from search.study import RunIdentity, TrialRecord, read_records
+from search.study import records as rec
 from search.trainer import Outcome, Trainer
 
 
@@ -30,7 +32,9 @@ class Reproduction:
         return self.outcome.val_mae / self.record.val_mae - 1
 
 
-def reproduce(study, identity: dict, number: int, series) -> Reproduction:
+def reproduce(
+    study: optuna.Study, identity: RunIdentity, number: int, series: Series
+) -> Reproduction:
     """Train trial ``number`` of ``study`` again: same space, data, configuration and seed,
     for as many epochs as it ran."""
     record = next((r for r in read_records(study) if r.number == number), None)
@@ -38,13 +42,13 @@ def reproduce(study, identity: dict, number: int, series) -> Reproduction:
         raise UsageError(f"the study has no trial {number}")
     if record.val_mae is None or record.seed is None:
         raise UsageError(f"trial {number} is {record.status}: it has no result to reproduce")
-    path = Path(identity.get("space_path") or identity["space_file"])
-    space = load_space(path).replace(**identity.get("overrides", {}))
-    if space.fingerprint() != identity.get("space_fingerprint"):
+    path = Path(identity.space_path or identity.space_file)
+    space = load_space(path).replace(**identity.overrides)
+    if space.fingerprint() != identity.space_fingerprint:
         raise UsageError(f"{path} has changed since the run; its trials can no longer be retrained")
     notes = []
     epochs = space.setting("epochs")
-    hyperband = study.trials[number].user_attrs.get("keras_tuner") or {}
+    hyperband = study.trials[number].user_attrs.get(rec.KERAS_TUNER) or {}
     stop_after = None
     if record.stopped in ("pruned", "budget") and record.epochs:
         stop_after = record.epochs  # it stopped early: train it as far as it went
@@ -58,7 +62,7 @@ def reproduce(study, identity: dict, number: int, series) -> Reproduction:
     trainer = Trainer(
         series, epochs=epochs, patience=space.setting("patience"), folds=space.setting("folds")
     )
-    hypermodel = ForecastHyperModel(space, trainer, study.user_attrs.get(LEARNING_RATES))
+    hypermodel = ForecastHyperModel(space, trainer, study.user_attrs.get(rec.LEARNING_RATES))
     hp = kt.HyperParameters()
     hp.values = dict(record.config)
     keras.backend.clear_session()

@@ -1,14 +1,19 @@
-"""The supervisor: runs a plan's workers as processes and watches them.
+"""The supervisor: runs a run's workers as processes and watches them.
 
-It starts ``--workers`` worker processes on the run's study, replaces one that asks for a
-fresh process (its memory grew) or that died, hands each event to a monitor (progress, the
-leaderboard), and passes SIGINT or SIGTERM on to the workers as SIGTERM so that each ends
-its trial at the next epoch boundary.
+It starts ``workers`` worker processes, hands each event they report to a monitor
+(progress, the leaderboard), replaces one that died, and passes SIGINT or SIGTERM on to
+them as SIGTERM so that each ends its trial at the next epoch boundary.
+
+A worker whose memory grows hands over to a fresh process. The fresh one is started as a
+standby as soon as the worker says its memory is near the limit: it imports TensorFlow and
+loads the plan while the old one trains, and starts the moment the old one hands over.
+
+No Keras here: the supervisor holds no model, and its process stays small.
 """
 
 from __future__ import annotations
 
-import json
+import contextlib
 import os
 import selectors
 import signal
@@ -19,43 +24,60 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from search import worker as worker_process
-from search.tuner import TrialEvents
+from search.events import (
+    DONE,
+    RECYCLE,
+    HandingOver,
+    Ready,
+    TrialEnded,
+    TrialEvents,
+    read_message,
+)
 
 # A worker that dies this many times in a row without finishing a trial is not restarted.
 MAX_CRASHES = 3
 
 
 @dataclass
-class _Slot:
-    index: int
-    process: subprocess.Popen | None = None
+class _Process:
+    """One worker process and what it has said so far."""
+
+    popen: subprocess.Popen
     fds: dict[str, int] = field(default_factory=dict)  # "events" and "errors", while open
     buffer: dict[str, bytes] = field(default_factory=dict)
+    ready: bool = False
+    started: bool = False  # told to go
+
+
+@dataclass
+class _Slot:
+    index: int
+    active: _Process | None = None
+    standby: _Process | None = None
     crashes: int = 0
     done: bool = False
 
 
 class Supervisor:
-    """Runs ``workers`` worker processes for ``plan`` until each is done.
+    """Runs ``workers`` worker processes until each is done.
 
-    ``say`` prints one line for a person (errors of workers, restarts): by default the
-    monitor's ``message``.
+    ``job(worker)`` gives the bytes a worker process reads on its standard input (see
+    ``search.worker.process``). ``monitor`` hears every trial's events; ``say`` prints
+    one line for a person (errors of workers, restarts): by default the monitor's
+    ``message``.
     """
 
     def __init__(
         self,
-        plan: Any,
+        job: Callable[[int], bytes],
         monitor: TrialEvents,
         *,
         workers: int,
-        deadline: float | None,
         debug: bool = False,
         say: Callable[[str], None] | None = None,
     ):
-        self.plan = plan
+        self.job = job
         self.monitor = monitor
-        self.deadline = deadline
         self.debug = debug
         self.say = say or getattr(monitor, "message", None) or _to_stderr
         self.slots = [_Slot(i) for i in range(workers)]
@@ -69,22 +91,21 @@ class Supervisor:
         previous = {s: signal.signal(s, self._on_signal) for s in (signal.SIGINT, signal.SIGTERM)}
         try:
             for slot in self.slots:
-                self._start(slot)
+                slot.active = self._start(slot, go=True)
             while not all(slot.done for slot in self.slots):
                 self._pump(timeout=0.5)
                 for slot in self.slots:
-                    if slot.process is not None and slot.process.poll() is not None:
-                        self._drain(slot)
-                        self._ended(slot)
+                    self._check(slot)
         finally:
             for signum, handler in previous.items():
                 signal.signal(signum, handler)
             for slot in self.slots:
-                if slot.process is not None and slot.process.poll() is None:
-                    slot.process.kill()
+                for process in (slot.active, slot.standby):
+                    if process is not None and process.popen.poll() is None:
+                        process.popen.kill()
         return self.signum
 
-    def _start(self, slot: _Slot) -> None:
+    def _start(self, slot: _Slot, *, go: bool) -> _Process:
         events_read, events_write = os.pipe()
         env = dict(os.environ)
         if len(self.slots) > 1:
@@ -92,8 +113,10 @@ class Supervisor:
             threads = str(max(1, (os.cpu_count() or 1) // len(self.slots)))
             env.setdefault("TF_NUM_INTRAOP_THREADS", threads)
             env.setdefault("TF_NUM_INTEROP_THREADS", "1")
-        slot.process = subprocess.Popen(
-            [sys.executable, "-m", "search.worker"],
+        command = [sys.executable, "-m", "search.worker"]
+        command += ["--events-fd", str(events_write), "--parent", str(os.getpid())]
+        popen = subprocess.Popen(
+            [*command, *(["--debug"] if self.debug else [])],
             stdin=subprocess.PIPE,
             stdout=None if self.debug else subprocess.DEVNULL,
             stderr=subprocess.PIPE,
@@ -101,73 +124,122 @@ class Supervisor:
             env=env,
         )
         os.close(events_write)
-        spec = worker_process.job(
-            self.plan,
-            worker=slot.index,
-            events_fd=events_write,
-            deadline=self.deadline,
-            debug=self.debug,
-        )
-        slot.process.stdin.write(spec.encode())
-        slot.process.stdin.close()
-        slot.fds = {"events": events_read, "errors": slot.process.stderr.fileno()}
-        slot.buffer = {"events": b"", "errors": b""}
-        for kind, fd in slot.fds.items():
+        process = _Process(popen)
+        popen.stdin.write(self.job(slot.index))
+        popen.stdin.flush()
+        if go:
+            self._go(process)
+        process.fds = {"events": events_read, "errors": popen.stderr.fileno()}
+        process.buffer = {"events": b"", "errors": b""}
+        for kind, fd in process.fds.items():
             os.set_blocking(fd, False)
-            self.selector.register(fd, selectors.EVENT_READ, (slot, kind))
+            self.selector.register(fd, selectors.EVENT_READ, (slot, process, kind))
+        return process
 
-    def _ended(self, slot: _Slot) -> None:
-        code = slot.process.returncode
-        slot.process.stderr.close()
-        slot.process = None
-        who = f"worker {slot.index + 1}" if len(self.slots) > 1 else "the worker"
-        if code == worker_process.RECYCLE and self.signum is None:
-            self._start(slot)  # memory grew: a fresh process carries on
+    def _go(self, process: _Process) -> None:
+        try:
+            process.popen.stdin.write(b"go\n")
+            process.popen.stdin.close()
+        except OSError:  # it died already; its exit is handled as any other
+            pass
+        process.started = True
+
+    def _stand_down(self, process: _Process) -> None:
+        with contextlib.suppress(OSError):
+            process.popen.stdin.close()  # no "go": it exits without searching
+
+    def _check(self, slot: _Slot) -> None:
+        for process in (slot.active, slot.standby):
+            if process is not None and process.popen.poll() is not None:
+                self._drain(process)
+                self._ended(slot, process)
+
+    def _ended(self, slot: _Slot, process: _Process) -> None:
+        code = process.popen.returncode
+        process.popen.stderr.close()
+        if process is slot.standby:
+            slot.standby = None
+            if code != DONE and self.signum is None:
+                self.say(f"{self._who(slot)}: its standby process exited with {code}")
             return
-        if code == worker_process.DONE or self.signum is not None:
-            slot.done = True
+        slot.active = None
+        if code == DONE or self.signum is not None:
+            self._finish(slot)
             return
-        slot.crashes += 1
-        reason = (
-            f"was killed by {signal.Signals(-code).name}" if code < 0 else f"exited with {code}"
-        )
-        if code == 2 or slot.crashes >= MAX_CRASHES:
-            self.say(f"{who} {reason}; not restarting it")
-            slot.done = True
+        if code != RECYCLE:
+            slot.crashes += 1
+            reason = (
+                f"was killed by {signal.Signals(-code).name}" if code < 0 else f"exited with {code}"
+            )
+            if code == 2 or slot.crashes >= MAX_CRASHES:
+                self.say(f"{self._who(slot)} {reason}; not restarting it")
+                if slot.standby is not None:
+                    self._stand_down(slot.standby)
+                slot.done = True
+                return
+            self.say(f"{self._who(slot)} {reason}; starting a new one (its trial is retried)")
+        self._replace(slot)
+
+    def _replace(self, slot: _Slot) -> None:
+        """A new process carries on in ``slot``: its standby if one is ready, else a fresh
+        one."""
+        if slot.standby is not None:
+            slot.active, slot.standby = slot.standby, None
+            if not slot.active.started:
+                self._go(slot.active)
+        else:
+            slot.active = self._start(slot, go=True)
+
+    def _finish(self, slot: _Slot) -> None:
+        """The slot's search is over, unless its standby has already taken over."""
+        standby = slot.standby
+        if standby is not None and standby.started:
+            slot.active, slot.standby = standby, None
             return
-        self.say(f"{who} {reason}; starting a new one (its trial is retried)")
-        self._start(slot)
+        if standby is not None:
+            self._stand_down(standby)
+        slot.done = True
+
+    def _who(self, slot: _Slot) -> str:
+        return f"worker {slot.index + 1}" if len(self.slots) > 1 else "the worker"
 
     def _on_signal(self, signum: int, frame: Any) -> None:
         if self.signum is not None:  # a second signal: stop now
             for slot in self.slots:
-                if slot.process is not None:
-                    slot.process.kill()
+                for process in (slot.active, slot.standby):
+                    if process is not None:
+                        process.popen.kill()
             raise KeyboardInterrupt
         self.signum = signum
         for slot in self.slots:
-            if slot.process is not None and slot.process.poll() is None:
-                slot.process.send_signal(signal.SIGTERM)
+            for process in (slot.active, slot.standby):
+                if process is None or process.popen.poll() is not None:
+                    continue
+                if process.started:
+                    process.popen.send_signal(signal.SIGTERM)
+                else:
+                    self._stand_down(process)
 
     # -- what the workers say -------------------------------------------------------------
 
     def _pump(self, timeout: float) -> None:
         for key, _ in self.selector.select(timeout):
-            slot, kind = key.data
-            self._read(slot, kind)
+            slot, process, kind = key.data
+            self._read(slot, process, kind)
 
-    def _drain(self, slot: _Slot) -> None:
+    def _drain(self, process: _Process) -> None:
         """Read what an ended worker left in its pipes, up to their end."""
+        slot = next(s for s in self.slots if process in (s.active, s.standby))
         deadline = time.monotonic() + 5
-        while slot.fds and time.monotonic() < deadline:
-            for kind in list(slot.fds):
-                self._read(slot, kind)
+        while process.fds and time.monotonic() < deadline:
+            for kind in list(process.fds):
+                self._read(slot, process, kind)
             time.sleep(0.01)
-        for kind in list(slot.fds):
-            self._close(slot, kind)
+        for kind in list(process.fds):
+            self._close(slot, process, kind)
 
-    def _read(self, slot: _Slot, kind: str) -> None:
-        fd = slot.fds.get(kind)
+    def _read(self, slot: _Slot, process: _Process, kind: str) -> None:
+        fd = process.fds.get(kind)
         if fd is None:
             return
         try:
@@ -175,45 +247,47 @@ class Supervisor:
         except BlockingIOError:
             return
         if not chunk:
-            self._close(slot, kind)
+            self._close(slot, process, kind)
             return
-        *lines, slot.buffer[kind] = (slot.buffer[kind] + chunk).split(b"\n")
+        *lines, process.buffer[kind] = (process.buffer[kind] + chunk).split(b"\n")
         for line in lines:
             if line.strip():
-                self._line(slot, kind, line.decode(errors="replace"))
+                self._line(slot, process, kind, line.decode(errors="replace"))
 
-    def _close(self, slot: _Slot, kind: str) -> None:
-        fd = slot.fds.pop(kind)
+    def _close(self, slot: _Slot, process: _Process, kind: str) -> None:
+        fd = process.fds.pop(kind)
         self.selector.unregister(fd)
-        if slot.buffer.get(kind, b"").strip():
-            self._line(slot, kind, slot.buffer[kind].decode(errors="replace"))
-        slot.buffer[kind] = b""
+        if process.buffer.get(kind, b"").strip():
+            self._line(slot, process, kind, process.buffer[kind].decode(errors="replace"))
+        process.buffer[kind] = b""
         if kind == "events":
             os.close(fd)
 
-    def _line(self, slot: _Slot, kind: str, line: str) -> None:
+    def _line(self, slot: _Slot, process: _Process, kind: str, line: str) -> None:
         if kind == "errors":
             prefix = f"worker {slot.index + 1}: " if len(self.slots) > 1 else ""
             self.say(f"{prefix}{line}")
             return
-        try:
-            event = json.loads(line)
-        except ValueError:
+        message = read_message(line)
+        if message is None:
             return
-        name = event.get("event")
-        if name == "trial_started":
-            self.monitor.trial_started(event["number"], event["config"], worker=slot.index)
-        elif name == "epoch_ended":
-            self.monitor.epoch_ended(
-                event["number"],
-                event["epoch"],
-                event["val_mae"],
-                worker=slot.index,
-                fold=event.get("fold", 1),
-            )
-        elif name == "trial_ended":
-            slot.crashes = 0
-            self.monitor.trial_ended(event["number"], worker=slot.index)
+        if isinstance(message, Ready):
+            process.ready = True
+        elif isinstance(message, HandingOver):
+            self._hand_over(slot, process)
+        else:
+            if isinstance(message, TrialEnded):
+                slot.crashes = 0
+                if message.soon and slot.standby is None and self.signum is None:
+                    slot.standby = self._start(slot, go=False)
+            message.deliver(self.monitor, slot.index)
+
+    def _hand_over(self, slot: _Slot, process: _Process) -> None:
+        """The active worker starts no more trials: its standby starts now, while the old
+        process winds down."""
+        standby = slot.standby
+        if standby is not None and process is slot.active and self.signum is None:
+            self._go(standby)
 
 
 def _to_stderr(text: str) -> None:

@@ -29,6 +29,10 @@ EpochHook = Callable[[int, int, float], "str | None"]
 ModelFactory = Callable[[int], keras.Model]
 
 
+# What ends one fold and lets the next one train; any other reason ends the trial.
+_FOLD_ENDS = (None, "early_stopping", "diverged")
+
+
 class Diverged(kt.errors.FailedTrialError):
     """The loss or the forecasts stopped being finite numbers; retrying will not help."""
 
@@ -183,9 +187,11 @@ class Trainer:
             if validation.best_epoch is None:
                 raise Diverged("training stopped before the first epoch ended")
             reached.append(validation.outcome(initial_epoch))
-            stopped = validation.stopped or "max_epochs"
-            if validation.stopped not in (None, "early_stopping"):
-                break  # pruned, out of time or interrupted: no further fold
+            if validation.stopped not in _FOLD_ENDS:
+                stopped = validation.stopped
+                break  # pruned, out of time, interrupted: no further fold
+            if stopped != "diverged":
+                stopped = validation.stopped or "max_epochs"
         outcome = Outcome(
             folds=reached,
             stopped=stopped,
@@ -243,6 +249,7 @@ class _Validation(keras.callbacks.Callback):
         self.patience = patience
         self.on_epoch = on_epoch
         self.curve: list[float] = []
+        self.trained = 0  # epochs run, the one that diverged included
         self.best = math.inf
         self.best_epoch: int | None = None
         self.best_weights: list[np.ndarray] | None = None
@@ -250,14 +257,17 @@ class _Validation(keras.callbacks.Callback):
         self.stopped: str | None = None
 
     def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
+        self.trained += 1
         logs = logs if logs is not None else {}
         loss = logs.get("loss")
         if loss is not None and not math.isfinite(float(loss)):
-            raise Diverged(f"the loss became {float(loss)} at epoch {epoch + 1}")
+            self._diverged(f"the loss became {float(loss)} at epoch {epoch + 1}")
+            return
         forecast = _forecast(self.model, self.data.x_valid, self.data.scaler)
         score = mae(forecast, self.data.y_valid)
         if not math.isfinite(score):
-            raise Diverged(f"the forecasts became {score} at epoch {epoch + 1}")
+            self._diverged(f"the forecasts became {score} at epoch {epoch + 1}")
+            return
         logs["val_mae"] = score
         self.curve.append(score)
         if score < self.best:
@@ -271,10 +281,19 @@ class _Validation(keras.callbacks.Callback):
             if reason:
                 self._stop(reason)
 
+    def _diverged(self, why: str) -> None:
+        """A model that diverged after a scored epoch keeps its best epoch; one that never
+        scored one has nothing to keep."""
+        if self.best_epoch is None:
+            raise Diverged(why)
+        if self.stopped is None:
+            self.stopped = "diverged"
+        self.model.stop_training = True
+
     def _stop(self, reason: str) -> None:
         # A reason from outside (pruned, out of time, interrupted) ends the whole trial, so
         # it outranks early stopping, which ends only this fold.
-        if self.stopped in (None, "early_stopping"):
+        if self.stopped in _FOLD_ENDS:
             self.stopped = reason
         self.model.stop_training = True
 
@@ -286,7 +305,7 @@ class _Validation(keras.callbacks.Callback):
         return FoldOutcome(
             val_mae=self.best,
             best_epoch=self.best_epoch + 1,
-            epochs=len(self.curve) + initial_epoch,
+            epochs=self.trained + initial_epoch,
             curve=self.curve,
             forecast=self.best_forecast,
         )

@@ -14,58 +14,12 @@ import keras
 import keras_tuner as kt
 
 from search.errors import RunInterrupted
+from search.events import TrialEvents
 from search.hypermodel import ForecastHyperModel
-from search.oracles import StudyOracle
-from search.oracles.keras_tuner_oracles import HyperbandOracle
+from search.oracles import HyperbandOracle, StudyOracle
 from search.seeds import derive
 from search.stopping import Stopper
-from search.trainer import Outcome
-
-
-class TrialEvents:
-    """What a tuner tells whoever watches it; every method may be left as it is.
-
-    ``worker`` says which of a run's workers it is (the supervisor knows; a tuner does not).
-    """
-
-    def trial_started(self, number: int, config: dict[str, Any], worker: int = 0) -> None:
-        """A trial is about to train."""
-
-    def epoch_ended(
-        self, number: int, epoch: int, val_mae: float, worker: int = 0, fold: int = 1
-    ) -> None:
-        """A trial finished an epoch of a fold (both count from 1)."""
-
-    def new_best(self, number: int, model: keras.Model, config: dict, outcome: Outcome) -> None:
-        """A trial beat every finished trial of the study; ``model`` holds its best weights."""
-
-    def trial_ended(self, number: int, worker: int = 0) -> None:
-        """The study holds the trial's result."""
-
-
-class FanOut(TrialEvents):
-    """Tells several receivers the same events, in order."""
-
-    def __init__(self, *receivers: TrialEvents):
-        self.receivers = receivers
-
-    def trial_started(self, number: int, config: dict[str, Any], worker: int = 0) -> None:
-        for receiver in self.receivers:
-            receiver.trial_started(number, config, worker)
-
-    def epoch_ended(
-        self, number: int, epoch: int, val_mae: float, worker: int = 0, fold: int = 1
-    ) -> None:
-        for receiver in self.receivers:
-            receiver.epoch_ended(number, epoch, val_mae, worker, fold)
-
-    def new_best(self, number: int, model: keras.Model, config: dict, outcome: Outcome) -> None:
-        for receiver in self.receivers:
-            receiver.new_best(number, model, config, outcome)
-
-    def trial_ended(self, number: int, worker: int = 0) -> None:
-        for receiver in self.receivers:
-            receiver.trial_ended(number, worker)
+from search.study import TrialTakenOver
 
 
 class ForecastTuner(kt.Tuner):
@@ -94,7 +48,8 @@ class ForecastTuner(kt.Tuner):
 
     def run_trial(self, trial: kt.engine.trial.Trial, *args: Any, **kwargs: Any) -> dict:
         hp = trial.hyperparameters
-        number = self.oracle.study_number(trial.trial_id)
+        recorder = self.oracle.recorder(trial.trial_id)
+        number = recorder.number
         self._numbers[trial.trial_id] = number
         seed = derive(self.seed, number)
         keras.backend.clear_session()
@@ -102,7 +57,7 @@ class ForecastTuner(kt.Tuner):
         keras.utils.set_random_seed(seed)
 
         config = self.hypermodel.configuration(hp)
-        self.oracle.start(trial.trial_id, config, seed)
+        recorder.start(config, seed)
         self.events.trial_started(number, config)
         model = self.hypermodel.build(hp)
         self._warm_start(model, hp)
@@ -111,8 +66,11 @@ class ForecastTuner(kt.Tuner):
 
         def on_epoch(fold: int, epoch: int, val_mae: float) -> str | None:
             self.events.epoch_ended(number, epoch + 1, val_mae, fold=fold + 1)
-            if self.oracle.report(trial.trial_id, trainer.step(fold, epoch), val_mae):
-                return "pruned"
+            try:
+                if recorder.epoch(trainer.step(fold, epoch), val_mae):
+                    return "pruned"
+            except TrialTakenOver:
+                return "taken_over"
             return self.stopper.reason()
 
         outcome = self.hypermodel.train(
@@ -131,14 +89,24 @@ class ForecastTuner(kt.Tuner):
             self.events.trial_ended(number)
             raise RunInterrupted(self.stopper.signum or 2)
 
-        best = self.oracle.best_value()
-        is_best = best is None or outcome.val_mae < best
+        if recorder.taken_over:
+            # Its heartbeat lapsed and another worker failed it and queued its retry:
+            # what it reached is not recorded, and this worker goes on with the next.
+            return {"val_mae": outcome.val_mae}
+        is_best = recorder.beats_best(outcome, len(trainer.folds))
         if is_best:
             self.events.new_best(number, model, config, outcome)
-        self.oracle.record(trial.trial_id, outcome, keep_forecast=is_best)
+        recorder.result(outcome, keep_forecast=is_best)
         if isinstance(self.oracle, HyperbandOracle):
             model.save_weights(self._get_checkpoint_fname(trial.trial_id))
         return {"val_mae": outcome.val_mae}
+
+    def _populate_initial_space(self) -> None:
+        """The space declares every hyperparameter of the built-in model with its
+        conditions, so there is nothing to discover: Keras Tuner's way (building a model
+        for each condition) is left to spaces with their own build_model."""
+        if self.hypermodel.space.build_model is not None:
+            super()._populate_initial_space()
 
     def _warm_start(self, model: keras.Model, hp: kt.HyperParameters) -> None:
         """Hyperband continues a trial of an earlier round from its weights."""

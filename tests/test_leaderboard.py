@@ -179,3 +179,64 @@ def test_skill_mase_test_and_fold_columns_measure_against_the_best_baseline():
     assert last["error"] == "cannot be fitted: no season is known"
     # The test part never ranks: trial 1 is better on test and still second.
     assert table.loc[table["trial"] == 1, "rank"].item() == 2
+
+
+def test_a_trial_scored_on_fewer_folds_ranks_after_those_scored_on_all():
+    """Pruned in its last fold, a trial's mean is over the easier blocks only: it may not
+    outrank a trial that was scored on every block."""
+    yardstick = Yardstick(baselines=(), folds=3)
+    records = [
+        TrialRecord(0, "complete", 2.6, _config(), fold_maes=[2.6, 2.2, 3.0]),
+        TrialRecord(1, "pruned", 2.4, _config(), fold_maes=[2.6, 2.2]),
+        TrialRecord(2, "pruned", 3.5, _config(), fold_maes=[3.5]),
+    ]
+    table = build_leaderboard(records, yardstick)
+    assert table["trial"].tolist() == [0, 1, 2]
+    assert table["rank"].tolist() == [1, 2, 3]
+
+
+def _identity(space, data="course-exercise", split=3000, fingerprint="f1", baseline=3.0):
+    from search.data import DataSource
+    from search.study import RunIdentity
+
+    return RunIdentity(
+        space=space,
+        space_file=f"spaces/{space}.py",
+        space_path=f"/x/spaces/{space}.py",
+        source=DataSource(data),
+        space_fingerprint="s",
+        data=data,
+        data_fingerprint=fingerprint,
+        length=3651,
+        split=split,
+        yardstick=Yardstick(baselines=(BaselineScore("ets", "e", val_mae=baseline),)),
+        tuner="tpe",
+        pruner="median",
+        trials=2,
+    )
+
+
+def test_a_batch_keeps_runs_of_one_space_apart_and_ranks_each_cut_on_its_own():
+    from search.leaderboard import RankedRun, combine_leaderboards
+
+    def run(name, space, value, **identity):
+        identity = _identity(space, **identity)
+        records = [TrialRecord(0, "complete", value, _config())]
+        return RankedRun(name, identity, build_leaderboard(records, identity.yardstick))
+
+    combined = combine_leaderboards(
+        [
+            run("lstm", "lstm", 2.9),
+            run("lstm-course-exercise", "lstm", 2.8),  # the same space's name, another run
+            run("lstm-early", "lstm", 2.5, split=2500, fingerprint="f2", baseline=2.7),
+        ]
+    )
+    trials = combined[combined["status"] != "baseline"]
+    assert sorted(trials["run"]) == ["lstm", "lstm-course-exercise", "lstm-early"]
+    same = trials[trials["data"] == "course-exercise (split 3000, test from 3651, 1 fold)"]
+    assert same.sort_values("rank")["run"].tolist() == ["lstm-course-exercise", "lstm"]
+    assert sorted(same["rank"]) == [1, 2]
+    early = trials[trials["run"] == "lstm-early"].iloc[0]
+    assert early["rank"] == 1 and "split 2500" in early["data"]
+    baselines = combined[combined["status"] == "baseline"]
+    assert sorted(baselines["val_mae"]) == [2.7, 3.0]  # each cut beside its own baselines

@@ -7,7 +7,8 @@ import numpy as np
 import pytest
 
 from search.data import Scaler
-from search.model import build_model, describe, layer_units, stand_alone
+from search.model import build_model, stand_alone
+from search.vocabulary import describe, layer_units
 
 BASE = {
     "cell": "lstm",

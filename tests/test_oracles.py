@@ -108,3 +108,79 @@ def test_derived_seeds_of_different_runs_never_line_up():
     seeds = {derive(run, k) for run in range(30) for k in range(30)}
     assert len(seeds) == 900  # seed 1's third trial is not seed 3's first
     assert derive(1, 2) == derive(1, 2) and all(0 <= s < 2**31 for s in seeds)
+
+
+def _open(oracle, trial_id):
+    response = oracle.populate_space(trial_id)
+    assert response["status"] == "RUNNING", response
+    return oracle.recorder(trial_id)
+
+
+def test_an_interrupted_retry_is_retried_again_and_uses_no_slot():
+    """Ctrl-C early in a resumed run: the trial it stops was itself a retry. It is queued
+    again, and the study still has its whole budget for other configurations."""
+    oracle, study = _oracle(Space(units=Int(8, 64)), budget=2)
+    first = _open(oracle, "0")
+    oracle.abandon("0", "interrupted", "interrupted by signal 2")
+    retry = _open(oracle, "1")
+    assert retry.live.user_attrs[rec.RETRY_OF] == first.number
+    oracle.abandon("1", "interrupted", "interrupted by signal 2")
+    again = _open(oracle, "2")
+    assert again.live.user_attrs[rec.RETRY_OF] == retry.number
+    assert again.live.params == first.live.params  # the same configuration, not lost
+    assert _slots(study.get_trials(deepcopy=False), below=None) == (1, 1)
+
+
+def test_two_workers_queueing_the_same_retry_run_it_once():
+    oracle, study = _oracle(Space(units=Int(8, 64)), budget=3)
+    first = _open(oracle, "0")
+    study.tell(first.live, state=TrialState.FAIL)
+    for _ in range(2):  # two workers found the stale trial at the same moment
+        study.enqueue_trial(first.live.params, user_attrs={rec.RETRY_OF: first.number})
+    retry = _open(oracle, "1")
+    assert retry.live.user_attrs[rec.RETRY_OF] == first.number
+    assert oracle.populate_space("2")["status"] == "IDLE"  # the twin is dropped
+    surplus = study.trials[-1]
+    assert surplus.user_attrs.get(rec.SURPLUS) and surplus.state == TrialState.FAIL
+    fresh = _open(oracle, "3")
+    assert rec.RETRY_OF not in fresh.live.user_attrs
+
+
+def test_a_trial_failed_by_another_worker_is_given_up_quietly(tmp_path):
+    """Its heartbeat lapsed: another worker failed it. The owner's next report says so,
+    and nothing it writes afterwards raises or changes the study."""
+    from search.study import TrialTakenOver
+
+    oracle, study = _oracle(Space(units=Int(8, 64)), budget=3)
+    recorder = _open(oracle, "0")
+    assert recorder.epoch(0, 3.0) is False
+    other = optuna.load_study(study_name=study.study_name, storage=study._storage)
+    other.tell(recorder.number, state=TrialState.FAIL)
+    with pytest.raises(TrialTakenOver):
+        recorder.epoch(1, 2.9)
+    recorder.note(rec.STOPPED, "taken_over")
+    recorder.tell()
+    recorder.fail("late")
+    frozen = study.trials[recorder.number]
+    assert frozen.state == TrialState.FAIL and rec.STOPPED not in frozen.user_attrs
+    assert rec.ERROR not in frozen.user_attrs
+
+
+def test_a_grid_over_conditional_dimensions_holds_each_model_once():
+    from search.oracles.grid import grid_points
+    from search.space import Choice
+
+    space = Space(depth=Int(1, 3), units=Choice(8, 16), tuner="optuna-grid")
+    points = grid_points(space.hyperparameters())
+    assert len(points) == 2 + 4 + 8  # one, two or three layers of 8 or 16 units
+    assert len({tuple(sorted(p.items())) for p in points}) == len(points)
+    oracle, study = _oracle(space, budget=100, sampler="optuna-grid")
+    seen = set()
+    for number in range(len(points)):
+        values = oracle.populate_space(str(number))["values"]
+        seen.add(
+            tuple(sorted((k, v) for k, v in values.items() if k.startswith(("depth", "units"))))
+        )
+        study.tell(number, 1.0)
+    assert len(seen) == len(points)
+    assert oracle.populate_space("x")["status"] == "STOPPED"

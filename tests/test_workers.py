@@ -300,3 +300,21 @@ def test_the_study_opens_in_optuna_dashboard(space_file, tmp_path):
     finally:
         dashboard.terminate()
         dashboard.wait(timeout=30)
+
+
+def test_a_worker_hands_over_to_a_readied_process_and_no_trial_is_lost(
+    space_file, tmp_path, monkeypatch
+):
+    """Memory that grows past the limit (here: any growth at all) makes each worker process
+    hand over after its trial; the next process was readied meanwhile and carries on."""
+    monkeypatch.setenv("SEARCH_RECYCLE_GROWTH", "-1")
+    path = space_file(units=code("Int(2, 6)"), trials=4)
+    out = tmp_path / "out"
+    assert main(["run", str(path), "--out", str(out), "--quiet"]) == 0
+    study = optuna.load_study(study_name="tiny", storage=f"sqlite:///{out / 'study.db'}")
+    trials = study.trials
+    assert [t.state.name for t in trials] == ["COMPLETE"] * 4
+    workers = [t.user_attrs["worker"] for t in trials]
+    assert len(set(workers)) == 4  # a fresh process for every trial
+    log = (out / "run.log").read_text()
+    assert "starting a new one" not in log and "standby" not in log

@@ -29,7 +29,7 @@ class _Recorded(StudyOracle):
 
     def create_trial(self, tuner_id: str) -> kt.engine.trial.Trial:
         trial = super().create_trial(tuner_id)
-        if trial.status == TrialStatus.RUNNING and trial.trial_id not in self._live:
+        if trial.status == TrialStatus.RUNNING and trial.trial_id not in self._recorders:
             self._open(trial.trial_id, self._ask(trial))
         return trial
 

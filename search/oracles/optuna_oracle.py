@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import socket
 import time
 import zlib
@@ -16,9 +15,10 @@ from search.errors import UsageError
 from search.names import OPTUNA_SAMPLERS, PRUNERS
 from search.oracles.base import StudyOracle, TrialStatus, ask
 from search.oracles.distributions import distribution, is_active, suggest
+from search.oracles.grid import ConditionalGridSampler, grid_points
 from search.seeds import derive
 from search.study import records as rec
-from search.study import retry_once
+from search.study.retries import duplicate_retry, retry
 from search.study.storage import quiet_experimental
 
 # How long a worker with nothing to start waits before it looks at the study again.
@@ -55,7 +55,7 @@ class OptunaOracle(StudyOracle):
                 self.sampler, seed=self._sampler_seed(), hyperparameters=self.hyperparameters
             )
             if self.sampler == "optuna-grid":  # a grid ends when every point is tried
-                self.budget = min(self.budget, grid_size(self.hyperparameters))
+                self.budget = min(self.budget, len(grid_points(self.hyperparameters)))
             self._sampler_set = True
         with quiet_experimental():
             optuna.storages.fail_stale_trials(self.study)
@@ -69,6 +69,8 @@ class OptunaOracle(StudyOracle):
                     return {"status": TrialStatus.IDLE}
                 return {"status": TrialStatus.STOPPED}
         live = ask(self.study)
+        if duplicate_retry(self.study, live):
+            return {"status": TrialStatus.IDLE}
         if live.user_attrs.get(rec.RETRY_OF) is None:
             used, _ = _slots(self.study.get_trials(deepcopy=False), below=live.number)
             if used >= self.budget:
@@ -102,16 +104,16 @@ class OptunaOracle(StudyOracle):
             values[hp.name] = hp.value if dist is None else suggest(live, hp.name, dist)
         return values
 
-    def abandon(self, trial_id: str, status: str, error: str) -> optuna.trial.FrozenTrial | None:
-        """Queue the trial's configuration to run again (once), then fail the trial.
+    def abandon(self, trial_id: str, status: str, error: str) -> None:
+        """Queue the trial's configuration to run again, then fail the trial.
 
         In that order: a worker that looks at the study between the two steps sees the
         retry waiting and stays to run it, rather than a spent budget with nothing running.
         """
-        live = self._live.get(trial_id)
-        if live is not None:
-            retry_once(self.study, live)
-        return super().abandon(trial_id, status, error)
+        recorder = self._recorders.get(trial_id)
+        if recorder is not None and not recorder.taken_over:
+            retry(self.study, recorder.live)
+        super().abandon(trial_id, status, error)
 
 
 def _slots(trials: list[optuna.trial.FrozenTrial], *, below: int | None) -> tuple[int, int]:
@@ -133,11 +135,6 @@ def _slots(trials: list[optuna.trial.FrozenTrial], *, below: int | None) -> tupl
     return used, running
 
 
-def default_pruner(tuner: str) -> str:
-    """Median pruning for Optuna's samplers; none for Keras Tuner's algorithms."""
-    return "median" if tuner in OPTUNA_SAMPLERS else "none"
-
-
 def make_sampler(
     name: str, *, seed: int, hyperparameters: kt.HyperParameters
 ) -> optuna.samplers.BaseSampler:
@@ -154,7 +151,7 @@ def make_sampler(
     if name == "cmaes":
         return optuna.samplers.CmaEsSampler(seed=seed, warn_independent_sampling=False)
     if name == "optuna-grid":
-        return _GridSampler(_grid(hyperparameters), seed=seed)
+        return ConditionalGridSampler(grid_points(hyperparameters), seed=seed)
     raise UsageError(
         f"unknown Optuna sampler {name!r}; expected one of {', '.join(OPTUNA_SAMPLERS)}"
     )
@@ -175,31 +172,3 @@ def make_pruner(name: str, *, epochs: int) -> optuna.pruners.BasePruner:
     if name == "none":
         return optuna.pruners.NopPruner()
     raise UsageError(f"unknown pruner {name!r}; expected one of {', '.join(PRUNERS)}")
-
-
-def _grid(hyperparameters: kt.HyperParameters) -> dict[str, list[Any]]:
-    """Every value of every hyperparameter, for Optuna's grid sampler."""
-    grid = {}
-    for hp in hyperparameters.space:
-        if isinstance(hp, kt.engine.hyperparameters.Fixed):
-            continue
-        if isinstance(hp, kt.engine.hyperparameters.Float) and hp.step is None:
-            raise UsageError(
-                f"optuna-grid needs finite values, but {hp.name!r} is a range with no step; "
-                "give it a step or use Choice"
-            )
-        grid[hp.name] = list(hp.values)
-    return grid
-
-
-def grid_size(hyperparameters: kt.HyperParameters) -> int:
-    """How many combinations a grid over ``hyperparameters`` holds."""
-    return math.prod(len(v) for v in _grid(hyperparameters).values())
-
-
-class _GridSampler(optuna.samplers.GridSampler):
-    """Optuna's grid, without its call to ``study.stop()`` once every point is taken: that
-    call only works inside ``study.optimize``, and the oracle's budget ends the search."""
-
-    def after_trial(self, study, trial, state, values) -> None:
-        pass

@@ -9,6 +9,7 @@ from typing import Any
 import pandas as pd
 
 from search.files import write_csv, write_json
+from search.range_test.figures import range_test
 from search.range_test.rule import Sweep
 
 # Where a run keeps the range tests of its automatic rate, inside its out directory.
@@ -19,8 +20,6 @@ def write_sweep(
     result: Sweep, folder: Path, *, stem: str = "lr_find", title: str, extra: dict[str, Any]
 ) -> dict[str, Path]:
     """Write the sweep's table, summary and plot into ``folder``; their paths."""
-    from search.report import figures
-
     folder.mkdir(parents=True, exist_ok=True)
     paths = {kind: folder / f"{stem}.{kind}" for kind in ("csv", "json", "png")}
     table = pd.DataFrame(
@@ -33,7 +32,7 @@ def write_sweep(
     )
     write_csv(table, paths["csv"])
     write_json({**result.get_config(), **extra}, paths["json"])
-    figures.range_test(
+    range_test(
         result.rates,
         result.losses,
         result.smoothed,

@@ -13,11 +13,11 @@ from pathlib import Path
 from typing import Any
 
 from search.errors import UsageError
-from search.model import describe
 from search.range_test.files import write_sweep
 from search.range_test.rule import RangeTest
 from search.range_test.sweep import configuration, sweep
 from search.space import Auto, Space
+from search.vocabulary import describe
 
 GROUP_FIELDS = ("cell", "optimizer", "loss", "scaling")
 

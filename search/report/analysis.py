@@ -5,25 +5,24 @@ from __future__ import annotations
 import math
 import warnings
 from collections.abc import Sequence
-from typing import Any
 
 import numpy as np
 import optuna
 import pandas as pd
 
 from search.leaderboard import parameter_order
-from search.model import describe
-from search.study import TrialRecord
+from search.study import RunIdentity, TrialRecord
+from search.study.records import rank_key
 
 SCORED = ("complete", "pruned")
 # Optuna's parameter importances need this many completed trials to say something.
 IMPORTANCE_TRIALS = 10
 
 
-def scored(records: Sequence[TrialRecord]) -> list[TrialRecord]:
-    """Trials with a validation MAE, best first."""
+def scored(records: Sequence[TrialRecord], folds: int = 1) -> list[TrialRecord]:
+    """Trials with a validation MAE, best first (see ``rank_key``)."""
     found = [r for r in records if r.status in SCORED and r.val_mae is not None]
-    return sorted(found, key=lambda r: r.val_mae)
+    return sorted(found, key=lambda r: rank_key(r, folds))
 
 
 def best_so_far(records: Sequence[TrialRecord]) -> pd.DataFrame:
@@ -103,7 +102,7 @@ def importances(study: optuna.Study) -> dict[str, float] | None:
     return dict(found) or None
 
 
-def searched_names(identity: dict[str, Any], records: Sequence[TrialRecord]) -> list[str]:
+def searched_names(identity: RunIdentity, records: Sequence[TrialRecord]) -> list[str]:
     """The hyperparameters that varied, in the space's order; per-layer units included."""
     names: list[str] = []
     for record in records:
@@ -113,16 +112,7 @@ def searched_names(identity: dict[str, Any], records: Sequence[TrialRecord]) -> 
     varied = [
         n for n in names if len({repr(r.config.get(n)) for r in records if n in r.config}) > 1
     ]
-    declared = identity.get("searched") or []
+    declared = identity.searched
     return parameter_order(
         n for n in varied if n in declared or n.rstrip("0123456789").rstrip("_") in declared
     )
-
-
-def model_name(config: dict[str, Any]) -> str:
-    """A configuration's short name (``BiLSTM 64-32``), or ``custom`` for a space's own
-    ``build_model``."""
-    try:
-        return describe(config)
-    except (KeyError, TypeError, ValueError):
-        return "custom"

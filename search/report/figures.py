@@ -6,26 +6,14 @@ import math
 from collections.abc import Sequence
 from pathlib import Path
 
-import matplotlib
-
-matplotlib.use("Agg")  # no display on a server, in cron, in CI
-
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.ticker import MaxNLocator
 
+from search.plotting import WIDE, plt, save
 from search.study import TrialRecord
 
-_WIDE = (10, 4)
 _COLORS = {"complete": "tab:blue", "pruned": "tab:orange"}
-
-
-def _save(fig: plt.Figure, path: Path) -> Path:
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return path
 
 
 def _reference_lines(ax: plt.Axes, lines: dict[str, float | None]) -> None:
@@ -53,14 +41,14 @@ def forecast(
 ) -> Path:
     """The validation part (and the test part, from ``test_from``) and the best model's
     one-step forecasts of it."""
-    fig, ax = plt.subplots(figsize=_WIDE)
+    fig, ax = plt.subplots(figsize=WIDE)
     ax.plot(time, actual, color="tab:gray", linewidth=1, label="actual")
     ax.plot(time, predicted, color="tab:blue", linewidth=1.2, label="one-step forecast")
     _test_line(ax, test_from)
     ax.set(title=title, xlabel="time", ylabel="value")
     ax.legend(loc="best")
     ax.grid(alpha=0.3)
-    return _save(fig, path)
+    return save(fig, path)
 
 
 def errors(
@@ -74,7 +62,7 @@ def errors(
     """Absolute error of each forecast over time, with a rolling mean (and, where known,
     the noise-free signal's own error, which no model beats)."""
     error = np.abs(np.asarray(predicted) - np.asarray(actual))
-    fig, ax = plt.subplots(figsize=_WIDE)
+    fig, ax = plt.subplots(figsize=WIDE)
     ax.plot(time, error, color="tab:blue", linewidth=0.6, alpha=0.6, label="absolute error")
     span = max(5, len(error) // 30)
     ax.plot(
@@ -99,12 +87,12 @@ def errors(
     )
     ax.legend(loc="upper right")
     ax.grid(alpha=0.3)
-    return _save(fig, path)
+    return save(fig, path)
 
 
 def history(table: pd.DataFrame, path: Path, references: dict[str, float | None]) -> Path:
     """Each trial's val MAE in the order they ran, the best so far, and reference lines."""
-    fig, ax = plt.subplots(figsize=_WIDE)
+    fig, ax = plt.subplots(figsize=WIDE)
     for status, color in _COLORS.items():
         part = table[(table["status"] == status) & table["val_mae"].notna()]
         if len(part):
@@ -129,7 +117,7 @@ def history(table: pd.DataFrame, path: Path, references: dict[str, float | None]
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8)
     ax.grid(alpha=0.3)
-    return _save(fig, path)
+    return save(fig, path)
 
 
 def mattered(stats: dict[str, pd.DataFrame], path: Path, log_names: Sequence[str]) -> Path:
@@ -160,7 +148,7 @@ def mattered(stats: dict[str, pd.DataFrame], path: Path, log_names: Sequence[str
     for ax in list(axes.flat)[count:]:
         ax.axis("off")
     axes.flat[0].legend(fontsize=8)
-    return _save(fig, path)
+    return save(fig, path)
 
 
 def importance(values: dict[str, float], path: Path) -> Path:
@@ -170,12 +158,12 @@ def importance(values: dict[str, float], path: Path) -> Path:
     ax.barh(names, [values[n] for n in names], color="tab:blue")
     ax.set(title="Parameter importance (Optuna, fANOVA)", xlabel="share of the variance")
     ax.grid(alpha=0.3, axis="x")
-    return _save(fig, path)
+    return save(fig, path)
 
 
 def curves(records: Sequence[TrialRecord], path: Path) -> Path:
     """Per-epoch validation MAE of the best trials."""
-    fig, ax = plt.subplots(figsize=_WIDE)
+    fig, ax = plt.subplots(figsize=WIDE)
     lows = []
     for record in records:
         if record.curve:
@@ -193,7 +181,7 @@ def curves(records: Sequence[TrialRecord], path: Path) -> Path:
     ax.set(title="Learning curves of the best trials", xlabel="epoch", ylabel="validation MAE")
     ax.legend(fontsize=8)
     ax.grid(alpha=0.3)
-    return _save(fig, path)
+    return save(fig, path)
 
 
 def spaces(summary: pd.DataFrame, path: Path) -> Path:
@@ -205,65 +193,4 @@ def spaces(summary: pd.DataFrame, path: Path) -> Path:
     ax.set_xlim(low * 0.9, ordered["best"].max() * 1.03)
     ax.set(title="Best validation MAE by space", xlabel="validation MAE")
     ax.grid(alpha=0.3, axis="x")
-    return _save(fig, path)
-
-
-def range_test(
-    rates: Sequence[float],
-    losses: Sequence[float],
-    smoothed: Sequence[float],
-    suggestion: float,
-    lowest: int,
-    path: Path,
-    title: str,
-) -> Path:
-    """Training loss against the learning rate on a log axis, raw and smoothed, with the
-    lowest smoothed loss and the suggested rate marked."""
-    fig, ax = plt.subplots(figsize=_WIDE)
-    ax.plot(rates, losses, color="tab:gray", linewidth=0.8, alpha=0.6, label="loss")
-    ax.plot(rates, smoothed, color="tab:blue", linewidth=1.6, label="smoothed")
-    ax.plot(
-        [rates[lowest]], [smoothed[lowest]], "o", color="tab:orange", label="lowest smoothed loss"
-    )
-    ax.axvline(
-        suggestion, color="tab:red", linestyle="--", label=f"suggested rate {suggestion:.2g}"
-    )
-    ax.set_xscale("log")
-    # The first losses of a fresh model and the last of a diverging one dwarf the valley
-    # the eye is looking for.
-    low, high = float(np.min(smoothed)), float(np.median(smoothed))
-    ax.set_ylim(low - 0.1 * (high - low), high + 1.5 * (high - low) if high > low else None)
-    ax.set(title=title, xlabel="learning rate (log scale)", ylabel="training loss")
-    ax.legend(loc="upper left")
-    ax.grid(alpha=0.3, which="both")
-    return _save(fig, path)
-
-
-def rate_scales(
-    scales: Sequence[float],
-    scores: Sequence[float],
-    groups: Sequence[str],
-    best: int,
-    decades: float,
-    path: Path,
-) -> Path:
-    """Validation MAE against each trial's rate relative to its range test's suggestion."""
-    fig, ax = plt.subplots(figsize=_WIDE)
-    for group in sorted(set(groups)):
-        chosen = [i for i, g in enumerate(groups) if g == group]
-        ax.scatter([scales[i] for i in chosen], [scores[i] for i in chosen], s=22, label=group)
-    ax.scatter(
-        [scales[best]], [scores[best]], s=140, facecolors="none", edgecolors="tab:red", lw=1.5
-    )
-    ax.axvline(1.0, color="tab:gray", linestyle="--", linewidth=1, label="suggested rate")
-    ax.set_xscale("log")
-    ax.set_xlim(10.0**-decades / 1.3, 10.0**decades * 1.3)
-    ax.set(
-        title="Where the rates fell: each trial's rate as a multiple of its suggestion "
-        "(winner circled)",
-        xlabel="learning rate / suggested rate (log scale)",
-        ylabel="validation MAE",
-    )
-    ax.legend(loc="best", fontsize="small")
-    ax.grid(alpha=0.3, which="both")
-    return _save(fig, path)
+    return save(fig, path)

@@ -10,17 +10,18 @@ from typing import Any
 from search import best_model
 from search.report import analysis
 from search.report.markdown import escape, number, table
-from search.study import TrialRecord
+from search.study import RunIdentity, TrialRecord
+from search.vocabulary import describe
 from search.yardstick import Yardstick
 
 
-def headline(identity: dict[str, Any], ranked: Sequence[TrialRecord]) -> str:
+def headline(identity: RunIdentity, ranked: Sequence[TrialRecord]) -> str:
     """One paragraph: the configuration chosen on validation, its test MAE beside its
     validation MAE, and one sentence on what the gap means."""
     best = ranked[0]
-    yardstick = Yardstick.of_run(identity)
+    yardstick = identity.yardstick
     chosen = (
-        f"**Chosen on validation: trial {best.number}, {escape(analysis.model_name(best.config))}"
+        f"**Chosen on validation: trial {best.number}, {escape(describe(best.config))}"
         f", validation MAE {best.val_mae:.4f}"
     )
     if best.test_mae is None:
@@ -47,25 +48,25 @@ def headline(identity: dict[str, Any], ranked: Sequence[TrialRecord]) -> str:
 
 
 def best_section(
-    identity: dict[str, Any],
+    identity: RunIdentity,
     records: Sequence[TrialRecord],
     ranked: Sequence[TrialRecord],
     out: Path,
 ) -> str:
     """The chosen configuration beside every reference, on validation and on test."""
     best = ranked[0]
-    yardstick = Yardstick.of_run(identity)
+    yardstick = identity.yardstick
     has_test = best.test_mae is not None
     rows = [
         _row(label, val, test, best, has_test)
-        for label, val, test in _references(yardstick, identity.get("target"))
+        for label, val, test in _references(yardstick, identity.target)
     ]
     headers = ["compared with", "val_mae", "chosen minus it", "chosen relative to it"]
     if has_test:
         headers += ["test_mae", "chosen relative to it on test"]
     unfit = [b for b in yardstick.baselines if b.error]
     parts = [
-        f"## Best configuration: trial {best.number}, {escape(analysis.model_name(best.config))}"
+        f"## Best configuration: trial {best.number}, {escape(describe(best.config))}"
         f", validation MAE {best.val_mae:.4f}",
         f"{_configuration(best)}. {_training(best, yardstick)} {_kept(best, out)}",
         table(headers, rows),
@@ -75,18 +76,18 @@ def best_section(
         parts.append(
             "Not fitted: " + "; ".join(f"{escape(b.name)}: {escape(b.error)}" for b in unfit) + "."
         )
-    parts.append(_target_reached(identity.get("target"), records))
+    parts.append(_target_reached(identity.target, records))
     return "\n\n".join(p for p in parts if p)
 
 
-def reference_lines(identity: dict[str, Any]) -> dict[str, float | None]:
+def reference_lines(identity: RunIdentity) -> dict[str, float | None]:
     """The horizontal lines of the history figure: the target, the noise floor and the two
     best baselines."""
-    yardstick = Yardstick.of_run(identity)
+    yardstick = identity.yardstick
     fitted = sorted(
         (b for b in yardstick.baselines if b.val_mae is not None), key=lambda b: b.val_mae
     )
-    lines = {"target": identity.get("target"), "noise floor": yardstick.noise_floor}
+    lines = {"target": identity.target, "noise floor": yardstick.noise_floor}
     lines.update({b.name: b.val_mae for b in fitted[:2]})
     return lines
 

@@ -1,8 +1,9 @@
 """Search spaces: what may vary, declared as a configuration on Keras Tuner's HyperParameters."""
 
 from search.space.dimensions import Auto, Boolean, Choice, Dimension, Float, Int
-from search.space.loader import load_space
-from search.space.space import SEARCHABLE, Space
+from search.space.fields import SEARCHABLE
+from search.space.loader import load_space, read_space_text, space_from_text
+from search.space.space import Space
 
 __all__ = [
     "SEARCHABLE",
@@ -14,4 +15,6 @@ __all__ = [
     "Int",
     "Space",
     "load_space",
+    "read_space_text",
+    "space_from_text",
 ]

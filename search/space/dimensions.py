@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import math
-from typing import Any
-
-import keras_tuner as kt
+from typing import TYPE_CHECKING, Any
 
 from search.errors import SpaceError
+
+if TYPE_CHECKING:
+    import keras_tuner as kt
 
 
 class Dimension:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import linecache
 import sys
 import traceback
 from pathlib import Path
@@ -20,6 +21,11 @@ def load_space(path: str | Path) -> Space:
     Every problem raises ``SpaceError`` with one line naming the file, the line where it
     can be told, and the field.
     """
+    return space_from_text(read_space_text(path), path)
+
+
+def read_space_text(path: str | Path) -> str:
+    """The text of the space file at ``path``; a ``SpaceError`` if there is none to read."""
     path = Path(path)
     where = str(path)
     if not path.exists():
@@ -27,9 +33,18 @@ def load_space(path: str | Path) -> Space:
     if not path.is_file():
         raise SpaceError("is not a file", source=where)
     try:
-        source = path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise SpaceError(f"cannot be read ({exc})", source=where) from None
+
+
+def space_from_text(source: str, path: str | Path) -> Space:
+    """The validated ``Space`` that the space-file text ``source`` defines; ``path`` is the
+    file it came from, named in messages. A worker builds its space from the text it is
+    handed, so that every worker of a run searches the same space, whatever happens to the
+    file meanwhile."""
+    path = Path(path)
+    where = str(path)
     try:
         code = compile(source, where, "exec")
     except SyntaxError as exc:
@@ -37,6 +52,9 @@ def load_space(path: str | Path) -> Space:
     except ValueError as exc:  # null bytes: older Pythons raise ValueError, not SyntaxError
         raise SpaceError(f"is not Python source ({exc})", source=where) from None
 
+    # The text, not the file, is what runs: the source of a build_model in it (part of the
+    # space's fingerprint) is read from the text too, even where the file is not.
+    linecache.cache[where] = (len(source), None, source.splitlines(True), where)
     module = _execute(code, path)
     space = getattr(module, "space", None)
     if not isinstance(space, Space):

@@ -33,6 +33,7 @@ WORKER = "worker"
 RETRY_OF = "retry_of"
 SURPLUS = "surplus"
 FORECAST = "forecast"
+KERAS_TUNER = "keras_tuner"  # Hyperband's bookkeeping of a trial (its epochs, its parent)
 TEST_FORECAST = "test_forecast"
 
 # Study user attributes: which run this study belongs to, and the learning rates its range
@@ -66,6 +67,14 @@ class TrialRecord:
     finished: datetime | None = None
     retry_of: int | None = None
     curve: list[float] = field(default_factory=list)
+
+
+def rank_key(record: TrialRecord, folds: int) -> tuple[bool, float]:
+    """How trials are ranked: by validation MAE, except that a trial scored on fewer folds
+    than the run's (pruned or out of time before its last one) comes after every trial
+    scored on all of them, since its mean is over other blocks than theirs."""
+    partial = 0 < len(record.fold_maes) < folds
+    return partial, record.val_mae if record.val_mae is not None else math.inf
 
 
 def read_records(study: optuna.Study) -> list[TrialRecord]:
@@ -123,8 +132,3 @@ def _status(trial: optuna.trial.FrozenTrial) -> str:
     if trial.state == TrialState.WAITING:
         return "waiting"
     return "running"
-
-
-def run_identity(study: optuna.Study) -> dict[str, Any]:
-    """What the study says about its run: space, data, baselines (empty for a new study)."""
-    return dict(study.user_attrs.get(RUN) or {})

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import re
 import sqlite3
 import time
 import warnings
@@ -15,27 +14,10 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, IntegrityError, OperationalError, SQLAlchemyError
 
 from search.errors import StorageError
+from search.study.urls import mask_url
 
-STUDY_FILE = "study.db"
 CONNECT_TIMEOUT = 10  # seconds; a database that does not answer fails fast, not hangs
 _CREATION_ATTEMPTS = 5
-
-
-def default_storage_url(out_dir: str | Path) -> str:
-    """The SQLite file ``study.db`` inside the run's out directory."""
-    return f"sqlite:///{(Path(out_dir) / STUDY_FILE).resolve()}"
-
-
-def mask_url(url: str) -> str:
-    """``url`` with any password replaced by ``***``, safe to print, log or write."""
-    try:
-        return make_url(url).render_as_string(hide_password=True)
-    except (ArgumentError, ValueError):
-        # Not a URL SQLAlchemy reads: shown as given, so that the mistake can be seen, with
-        # what stands between the user name and the last "@" (a password's place) hidden.
-        if "://" in url:
-            return re.sub(r"(://[^:/@]*:).*@", r"\1***@", url)
-        return re.sub(r".*@", "***@", url)
 
 
 def open_storage(

@@ -1,0 +1,9 @@
+"""The command line: ``python -m search run|report|forecast|reproduce|lr-find ...``.
+
+Exit status 0 on success, 2 on bad usage or input (one line on standard error), 130 or
+143 when stopped by SIGINT or SIGTERM; a traceback only with ``--debug``.
+"""
+
+from search.cli.main import main
+
+__all__ = ["main"]

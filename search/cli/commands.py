@@ -1,0 +1,150 @@
+"""The commands: ``run``, ``report``, ``forecast``, ``reproduce`` and ``lr-find``, each
+reading its parsed arguments and calling into the product (imported when the command runs,
+so that ``--help`` and bad usage answer without TensorFlow)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from search.cli.fields import field_values
+from search.errors import UsageError
+
+
+def run(args: argparse.Namespace) -> int:
+    from search.plan import RunOptions, plan_run
+    from search.run import execute
+
+    if args.out and len(args.spaces) > 1:
+        raise UsageError(
+            "--out names one directory; with several spaces each goes to results/<space>"
+        )
+    options = RunOptions(
+        trials=args.trials,
+        epochs=args.epochs,
+        tuner=args.tuner,
+        pruner=args.pruner,
+        seed=args.seed,
+        data=args.data,
+        column=args.column,
+        time_column=args.time_column,
+        split=args.split,
+        test=args.test,
+        fill=args.fill,
+        season=args.season,
+        folds=args.folds,
+        out=args.out,
+        storage=args.storage,
+        study=args.study,
+        fresh=args.fresh,
+        quiet=args.quiet,
+        grace=args.grace,
+        workers=args.workers,
+    )
+    # Every space is checked before the first one starts: a typo in the third space of a
+    # batch is found in the evening, not in the morning.
+    plans = [plan_run(path, options) for path in args.spaces]
+    execute(plans, budget=args.budget, debug=args.debug)
+    return 0
+
+
+def report(args: argparse.Namespace) -> int:
+    from search.leaderboard import top_rows
+    from search.report import report_batch, report_run
+    from search.runs import run_directories
+
+    root = Path(args.out)
+    runs = run_directories(root)
+    if runs == [root]:
+        table, path = report_run(root, storage=args.storage)
+    else:
+        table, path = report_batch(root, runs, storage=args.storage)
+    print(top_rows(table, args.top))
+    print(f"report: {path}")
+    return 0
+
+
+def forecast(args: argparse.Namespace) -> int:
+    from search.best_model import load_best
+    from search.data import DataSource
+    from search.files import write_csv
+    from search.forecasting import FORECAST_FILE, forecast_table
+    from search.runs import load_run, run_identity, run_series
+
+    model, info = load_best(args.out)
+    if args.data:
+        source = DataSource(
+            args.data, column=args.column, time_column=args.time_column, fill=args.fill
+        )
+        series = source.load()
+    else:
+        series = run_series(run_identity(load_run(args.out, storage=args.storage)))
+    table = forecast_table(model, info, series, args.steps)
+    path = Path(args.output) if args.output else Path(args.out) / FORECAST_FILE
+    write_csv(table, path)
+    past = table[table["kind"] == "one-step"]
+    mae = (past["forecast"] - past["actual"]).abs().mean()
+    print(
+        f"trial {info['trial']}'s model: {len(past)} one-step forecasts of {series.name} "
+        f"(MAE {mae:.4f} over them), {args.steps} ahead -> {path}"
+    )
+    return 0
+
+
+def reproduce_trial(args: argparse.Namespace) -> int:
+    from search.reproduce import reproduce
+    from search.runs import load_run, run_identity, run_series
+
+    study = load_run(args.out, storage=args.storage)
+    identity = run_identity(study)
+    result = reproduce(study, identity, args.trial, run_series(identity))
+    note = f" ({result.note})" if result.note else ""
+    print(
+        f"trial {args.trial}: recorded val_mae {result.record.val_mae:.4f}, reproduced "
+        f"{result.outcome.val_mae:.4f} ({result.difference:+.2%}){note}"
+    )
+    return 0
+
+
+_SWEEP_ENDS = {"end": "to the end of the range", "diverged": "stopped once the loss diverged"}
+
+
+def lr_find(args: argparse.Namespace) -> int:
+    import dataclasses
+
+    from search.plan import RunOptions, default_out, with_options
+    from search.range_test import RangeTest, configuration, sweep, write_sweep
+    from search.space import load_space
+    from search.vocabulary import describe
+
+    declared = load_space(args.space)
+    options = RunOptions(
+        **{
+            k: getattr(args, k)
+            for k in ("data", "column", "time_column", "split", "test", "fill", "season", "seed")
+        }
+    )
+    space = with_options(declared, options, args.space)
+    values = field_values(args.fields)
+    config = configuration(space, point=args.point, **values)
+    test = RangeTest.preset(args.preset)
+    changes = {k: getattr(args, k) for k in ("start", "stop", "steps") if getattr(args, k)}
+    if changes:
+        test = dataclasses.replace(test, **changes)
+    series = space.source().load()
+    result = sweep(
+        series, config, test, seed=space.setting("seed"), jit_compile=space.setting("jit_compile")
+    )
+    out = Path(args.out) if args.out else default_out(declared, options)
+    model = describe(config)
+    title = f"range test: {model}, {config['optimizer']}, {config['loss']} loss, {series.name}"
+    paths = write_sweep(result, out, title=title, extra={"configuration": config})
+    for warning in result.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    print(
+        f"suggested learning rate {result.suggestion:.3g} for {model} ({config['optimizer']}, "
+        f"{config['loss']}): {test.rule()} ({result.rates[result.lowest]:.3g}); "
+        f"{len(result.rates)} steps, {_SWEEP_ENDS[result.stopped]} -> {paths['png']}"
+    )
+    return 0

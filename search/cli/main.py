@@ -1,0 +1,60 @@
+"""The command line's entry point: parse, run the command, and turn every way it can end
+into an exit status and at most one line on standard error."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import traceback
+from collections.abc import Callable, Sequence
+
+from search._startup import quiet_imports
+from search.cli import commands
+from search.cli.arguments import build_parser
+from search.errors import RunInterrupted, UsageError
+
+_COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "run": commands.run,
+    "report": commands.report,
+    "forecast": commands.forecast,
+    "reproduce": commands.reproduce_trial,
+    "lr-find": commands.lr_find,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args, extra = parser.parse_known_args(argv)
+    if args.command == "lr-find":
+        # Options naming a space's fields are checked against the space itself.
+        args.fields = [*args.fields, *extra]
+    elif extra:
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    quiet_imports(args.debug)
+    try:
+        command = _COMMANDS.get(args.command)
+        if command is None:
+            parser.error(f"unknown command {args.command}")
+        return command(args)
+    except UsageError as exc:
+        return _fail(args, f"error: {exc}", exc.exit_code)
+    except RunInterrupted as exc:
+        print(
+            f"stopped by signal {exc.signum}; run the same command again to resume", file=sys.stderr
+        )
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:
+        return _fail(
+            args, f"error: {type(exc).__name__}: {exc} (rerun with --debug for the traceback)", 1
+        )
+    return 0
+
+
+def _fail(args: argparse.Namespace, message: str, status: int) -> int:
+    if getattr(args, "debug", False):
+        traceback.print_exc()
+    print(message.splitlines()[0] if message else "error", file=sys.stderr)
+    return status

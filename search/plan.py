@@ -1,0 +1,262 @@
+"""A run planned: the space, its data, the out directory and the study, all checked before
+anything is written. A plan is handed whole to every worker, which plans nothing again."""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import optuna
+
+from search import study as studies
+from search.data import Series, backtest_folds
+from search.errors import UsageError
+from search.names import DATA_SETTINGS, KERAS_TUNER_ALGORITHMS, OPTUNA_SAMPLERS, default_pruner
+from search.space import Space, read_space_text, space_from_text
+from search.study import RunIdentity
+from search.tuner_files import check_not_in_use
+from search.yardstick import Yardstick
+
+# What the command line may set in a space, and what of it belongs to a space's own data
+# (another --data drops those of the space).
+_OVERRIDABLE = ("trials", "epochs", "tuner", "pruner", "seed", "folds", *DATA_SETTINGS)
+_OF_THE_DATA = tuple(name for name in DATA_SETTINGS if name != "data")
+
+
+@dataclass
+class RunOptions:
+    """What the command line may change about a space's run."""
+
+    trials: int | None = None
+    epochs: int | None = None
+    tuner: str | None = None
+    pruner: str | None = None
+    seed: int | None = None
+    data: str | None = None
+    column: str | None = None
+    time_column: str | None = None
+    split: int | float | None = None
+    test: int | float | None = None
+    fill: str | None = None
+    season: tuple[int, ...] | None = None
+    folds: int | None = None
+    out: str | None = None
+    storage: str | None = None
+    study: str | None = None
+    fresh: bool = False
+    workers: int = 1
+    grace: int = 60
+    quiet: bool = False
+
+    @property
+    def heartbeat(self) -> int:
+        """Seconds between a running trial's heartbeats: a few within the grace period."""
+        return max(1, self.grace // 4)
+
+
+@dataclass
+class Plan:
+    """A run checked and ready: nothing has been written yet.
+
+    ``space_text`` is the space file's text as it was read: pickled with the plan for a
+    worker, which builds its space from it (a ``Space`` holds the file's functions, which
+    do not pickle).
+    """
+
+    space: Space = field(repr=False)
+    space_text: str = field(repr=False)
+    series: Series = field(repr=False)
+    out: Path
+    storage_url: str
+    study_name: str
+    options: RunOptions
+    identity: RunIdentity = field(repr=False)
+
+    @property
+    def tuner(self) -> str:
+        return self.space.setting("tuner")
+
+    @property
+    def trials(self) -> int:
+        return self.space.setting("trials")
+
+    @property
+    def pruner(self) -> str:
+        return self.identity.pruner
+
+    @property
+    def default_storage(self) -> bool:
+        """Whether the study is the out directory's own ``study.db``."""
+        return self.storage_url == studies.default_storage_url(self.out)
+
+    def storage(self, *, heartbeats: bool = False) -> optuna.storages.RDBStorage:
+        """The study's storage; with ``heartbeats``, as a worker opens it: running trials
+        write heartbeats, and a trial silent for the grace period is failed and retried."""
+        if not heartbeats:
+            return studies.open_storage(self.storage_url)
+        return studies.open_storage(
+            self.storage_url,
+            heartbeat_interval=self.options.heartbeat,
+            grace_period=self.options.grace,
+            on_stale=studies.retry_once,
+        )
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {k: v for k, v in self.__dict__.items() if k != "space"}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        declared = space_from_text(self.space_text, self.identity.space_file)
+        self.space = (
+            declared.replace(**self.identity.overrides) if self.identity.overrides else declared
+        )
+
+
+def plan_run(space_path: str | Path, options: RunOptions) -> Plan:
+    """Load and check the space, the data, the out directory and the study; write nothing."""
+    text = read_space_text(space_path)
+    declared = space_from_text(text, space_path)
+    space = with_options(declared, options, str(space_path))
+    series = space.source().load()
+    _check_length(space, series)
+    out = Path(options.out) if options.out else default_out(declared, options)
+    _check_writable(out)
+    given, origin = studies.given_storage(options.storage)
+    if given is not None:
+        studies.check_storage_url(given, origin)
+    storage_url = given or studies.default_storage_url(out)
+    identity = _identity(space, series, str(space_path), overrides(declared, options))
+    plan = Plan(
+        space, text, series, out, storage_url, options.study or space.name, options, identity
+    )
+    if options.workers > 1 and space.uses_keras_tuner_algorithm:
+        raise UsageError(
+            f"--workers {options.workers}: Keras Tuner's {plan.tuner!r} keeps its state in one "
+            f"process; use an Optuna sampler ({', '.join(OPTUNA_SAMPLERS)}) for several workers"
+        )
+    if not options.fresh:
+        _check_existing(plan)
+    check_not_in_use(plan.out, plan.tuner)
+    return plan
+
+
+def overrides(space: Space, options: RunOptions) -> dict[str, Any]:
+    """The settings the command line changes in ``space``."""
+    changes = {
+        name: getattr(options, name) for name in _OVERRIDABLE if getattr(options, name) is not None
+    }
+    if options.data is not None and options.data != space.data:
+        for name in _OF_THE_DATA:
+            changes.setdefault(name, None)
+    return changes
+
+
+def with_options(space: Space, options: RunOptions, where: str) -> Space:
+    """``space`` with the settings the command line changes (a new ``--data`` drops the
+    space's column, time column, parts, fill and season); ``where`` names the space file."""
+    changes = overrides(space, options)
+    if not changes:
+        return space
+    try:
+        return space.replace(**changes)
+    except UsageError as exc:
+        raise UsageError(f"{where}: with the options given: {exc}") from None
+
+
+def default_out(space: Space, options: RunOptions) -> Path:
+    """``results/<space>``, or ``results/<space>-<data>`` when --data replaces the space's."""
+    name = space.name
+    if options.data is not None and options.data != space.data:
+        name = f"{name}-{Path(options.data).stem}"
+    return Path("results") / name
+
+
+# -- checks -------------------------------------------------------------------------------
+
+
+def _check_length(space: Space, series: Series) -> None:
+    longest = max(space.possible("window"))
+    train, valid = series.split, series.test_start - series.split
+    if train - longest < 2:
+        raise UsageError(
+            f"{series.name}: the training part has {train} values, too few for windows of "
+            f"{longest}; use a shorter window or a later --split"
+        )
+    # The baselines (the linear autoregression a network has to beat) read windows of
+    # their own; without this check a short series failed with numpy's error.
+    if train - series.reference_window < 2:
+        raise UsageError(
+            f"{series.name}: the training part has {train} values, too few for the baselines' "
+            f"windows of {series.reference_window}; give at least "
+            f"{series.reference_window + 2} training values (more rows or a later --split)"
+        )
+    if valid < 1:
+        raise UsageError(f"{series.name}: the validation part is empty; use an earlier --split")
+
+
+def _check_writable(out: Path) -> None:
+    probe = out
+    while not probe.exists():
+        probe = probe.parent
+    if not probe.is_dir():
+        raise UsageError(f"{out}: {probe} is a file, not a directory; choose another --out")
+    if not os.access(probe, os.W_OK | os.X_OK):
+        raise UsageError(
+            f"{out}: cannot write in {probe} (permission denied); choose another --out"
+        )
+
+
+def _check_existing(plan: Plan) -> None:
+    """Refuse, before anything is written, to resume a run of something else."""
+    database = studies.sqlite_file(plan.storage_url)
+    if database is not None and not database.exists():
+        # No study there yet, and opening the storage would create the file: a command
+        # refused after this check would leave an empty database behind.
+        return
+    storage = plan.storage()  # a storage that cannot be opened is refused here
+    try:
+        study = studies.load_study(storage, plan.study_name)
+    except UsageError:  # no such study yet
+        return
+    existing = RunIdentity.read(study)
+    if existing is None:
+        return
+    existing.check_same_run(plan.identity, str(plan.out))
+    old, new = existing.tuner, plan.tuner
+    started = bool(study.get_trials(deepcopy=False))
+    if started and old != new and {old, new} & set(KERAS_TUNER_ALGORITHMS):
+        raise UsageError(
+            f"{plan.out} holds a run searched with {old!r}; Keras Tuner's algorithms cannot "
+            f"continue another's search; use --tuner {old}, --fresh, or another --out"
+        )
+
+
+def _identity(
+    space: Space, series: Series, space_file: str, changes: dict[str, Any]
+) -> RunIdentity:
+    return RunIdentity(
+        space=space.name,
+        space_file=space_file,
+        space_path=str(Path(space_file).resolve()),
+        overrides=changes,
+        source=space.source().resolved(),
+        space_fingerprint=space.fingerprint(),
+        space_config=json.loads(json.dumps(space.get_config(), default=repr)),
+        searched=tuple(space.searched),
+        data=series.name,
+        data_fingerprint=series.fingerprint(),
+        length=len(series.values),
+        split=series.split,
+        test_start=series.test_start,
+        seasons=series.seasons,
+        folds=space.setting("folds"),
+        reference_window=series.reference_window,
+        yardstick=Yardstick.measure(series, backtest_folds(series, space.setting("folds"))),
+        target=space.setting("target"),
+        tuner=space.setting("tuner"),
+        pruner=space.setting("pruner") or default_pruner(space.setting("tuner")),
+        trials=space.setting("trials"),
+    )

@@ -1,0 +1,86 @@
+"""The report's forecast figures: the best configuration's one-step forecasts of the
+validation and test parts, and its errors over time."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import optuna
+
+from search.data import Series
+from search.report import figures
+from search.report.markdown import escape, figure
+from search.study import TrialRecord
+from search.study import records as rec
+
+FIGURES_DIR = "figures"
+
+
+def forecast_section(
+    study: optuna.Study,
+    best: TrialRecord,
+    series: Series | None,
+    out: Path,
+) -> str:
+    title = "## The best configuration's forecast"
+    attrs = study.trials[best.number].user_attrs
+    stored, stored_test = attrs.get(rec.FORECAST), attrs.get(rec.TEST_FORECAST)
+    if series is None:
+        return f"{title}\n\nLeft out: the run's data could not be read again."
+    labels = series.labels(series.split, series.test_start)
+    if stored is None or not 0 < len(stored) <= len(labels):
+        return f"{title}\n\nLeft out: the study holds no forecast of trial {best.number}."
+    labels = labels[: len(stored)]
+    predicted = np.asarray(stored, dtype="float64")
+    test_labels = series.labels(series.test_start, len(series.values))
+    tested = stored_test is not None and len(stored_test) == len(test_labels)
+    if tested:
+        labels = np.concatenate([labels, test_labels])
+        predicted = np.concatenate([predicted, np.asarray(stored_test, dtype="float64")])
+    actual = series.values[labels].astype("float64")
+    time = series.time[labels] if series.time is not None else labels
+    test_from = time[len(stored)] if tested else None
+    parts = "validation and test parts" if tested else "validation part"
+    figures.forecast(
+        time,
+        actual,
+        predicted,
+        out / FIGURES_DIR / "forecast.png",
+        f"{series.name}: trial {best.number}'s one-step forecasts of the {parts}",
+        test_from=test_from,
+    )
+    floor = None
+    if series.clean is not None:
+        floor = np.abs(series.clean[labels] - actual)
+    figures.errors(
+        time, actual, predicted, out / FIGURES_DIR / "error.png", floor, test_from=test_from
+    )
+    worst = np.argsort(-np.abs(predicted - actual))[:3]
+    at = ", ".join(_when(time[i]) for i in sorted(worst))
+    return "\n\n".join(
+        [
+            title,
+            figure(
+                f"{FIGURES_DIR}/forecast.png",
+                f"Trial {best.number} forecasts every point of the {parts} from the "
+                f"{best.config.get('window')} real values before it (blue), against the "
+                "series (gray)",
+            ),
+            figure(
+                f"{FIGURES_DIR}/error.png",
+                "Absolute error over time; the dashed line is the noise-free signal's own "
+                "error, which no forecaster beats"
+                if floor is not None
+                else "Absolute error over time",
+            ),
+            f"Its three largest errors are at time {at}.",
+        ]
+    )
+
+
+def _when(stamp: Any) -> str:
+    if isinstance(stamp, np.datetime64):
+        return escape(str(stamp)[:19].replace("T00:00:00", ""))
+    return escape(stamp)

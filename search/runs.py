@@ -1,0 +1,99 @@
+"""Runs on disk: the ``run.json`` that ties an out directory to its study, and reading a
+finished run back (its study, its data) for the report, forecasts and reproductions."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import optuna
+
+from search import study as studies
+from search.data import Series
+from search.errors import UsageError
+from search.files import write_json
+from search.study import RunIdentity
+
+RUN_FILE = "run.json"
+
+
+def write_run_file(out: Path, space_file: str, study_name: str, storage_url: str) -> None:
+    """``<out>/run.json``: which study this directory belongs to, and where it is kept
+    (its URL with any password masked; nothing for the directory's own ``study.db``)."""
+    own = storage_url == studies.default_storage_url(out)
+    write_json(
+        {
+            "space": space_file,
+            "study": study_name,
+            "storage": None if own else studies.mask_url(storage_url),
+        },
+        out / RUN_FILE,
+    )
+
+
+def run_directories(root: str | Path) -> list[Path]:
+    """``root`` if it holds a run, else the runs in its sub-folders (a batch)."""
+    root = Path(root)
+    if (root / RUN_FILE).exists():
+        return [root]
+    runs = sorted(p.parent for p in root.glob(f"*/{RUN_FILE}"))
+    if not runs:
+        raise UsageError(
+            f"{root}: no run here (no {RUN_FILE}, nor in its folders); give a run's out directory"
+        )
+    return runs
+
+
+def load_run(out: str | Path, storage: str | None = None) -> optuna.Study:
+    """The study of the run in ``out``, found through its ``run.json``."""
+    out = Path(out)
+    info = _run_file(out)
+    url = studies.given_storage(storage)[0] or info.get("storage")
+    if url is None:
+        url = studies.default_storage_url(out)
+    elif "***" in url:
+        raise UsageError(
+            f"{out}: the run's storage {url} needs its password; give the URL with --storage "
+            f"or in {studies.STORAGE_ENV}"
+        )
+    return studies.load_study(studies.open_storage(url), info["study"])
+
+
+def run_identity(study: optuna.Study) -> RunIdentity:
+    """What a run's study says about the run; a clear error for a study no run made."""
+    identity = RunIdentity.read(study)
+    if identity is None:
+        raise UsageError(f"study {study.study_name!r} holds no run of this product")
+    return identity
+
+
+def run_series(identity: RunIdentity) -> Series:
+    """The series a run searched on, read again from where it came from."""
+    series = identity.source.load()
+    if series.fingerprint() != identity.data_fingerprint:
+        raise UsageError(
+            f"{identity.source.data} has changed since the run searched it; give the data "
+            "to use with --data"
+        )
+    return series
+
+
+def storage_label(out: Path, storage: str | None) -> str:
+    """Where a run's study is kept, as a report names it (a URL's password masked)."""
+    try:
+        info = _run_file(out)
+    except UsageError:
+        info = {}
+    url = studies.given_storage(storage)[0] or info.get("storage")
+    return studies.mask_url(url) if url else f"{out / studies.STUDY_FILE}"
+
+
+def _run_file(out: Path) -> dict:
+    try:
+        return json.loads((out / RUN_FILE).read_text())
+    except FileNotFoundError:
+        raise UsageError(
+            f"{out}: no run here (no {RUN_FILE}); give a run's out directory"
+        ) from None
+    except (OSError, ValueError) as exc:
+        raise UsageError(f"{out}/{RUN_FILE}: cannot be read ({exc})") from None

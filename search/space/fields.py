@@ -1,0 +1,134 @@
+"""The searchable fields of a space: one table of what each may hold, its default, and
+which dimensions may vary it. Adding a field means adding a row here and using it in the
+model builder; the space, the command line and the checks read this table."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from search.data import SCALINGS
+from search.errors import SpaceError
+from search.space.dimensions import Auto, Boolean, Choice, Dimension, Float, Int
+from search.vocabulary import CELL_ALIASES, CELLS, LOSSES, OPTIMIZERS
+
+
+def _within(low: float, high: float, message: str) -> Callable[[Any], str | None]:
+    return lambda value: None if low <= value <= high else message
+
+
+def _unit_interval(value: Any) -> str | None:
+    return None if 0 <= value < 1 else "must be at least 0 and below 1"
+
+
+def _one_of(names: tuple[str, ...], aliases: Mapping[str, str] | None = None):
+    def check(value: Any) -> str | None:
+        key = value.lower() if isinstance(value, str) else value
+        if key in names or (aliases is not None and key in aliases):
+            return None
+        return f"unknown value {value!r}; expected one of {', '.join(names)}"
+
+    return check
+
+
+@dataclass(frozen=True)
+class Field:
+    """One searchable field: the ``kind`` of its values, its ``default``, a ``check`` that
+    returns what is wrong with a value (or None), the ``dimensions`` that may vary it, and
+    whether it belongs to the built-in ``model`` (and so not beside a custom build_model)."""
+
+    kind: type
+    default: Any
+    check: Callable[[Any], str | None]
+    dimensions: tuple[type, ...]
+    model: bool
+
+
+SEARCHABLE: dict[str, Field] = {
+    "cell": Field(str, "lstm", _one_of(CELLS, CELL_ALIASES), (Choice,), True),
+    "depth": Field(int, 1, _within(1, 8, "must be 1 to 8"), (Int, Choice), True),
+    "units": Field(int, 32, _within(1, 4096, "must be 1 to 4096"), (Int, Choice), True),
+    "bidirectional": Field(bool, False, lambda v: None, (Boolean, Choice), True),
+    "dropout": Field(float, 0.0, _unit_interval, (Float, Choice), True),
+    "optimizer": Field(str, "adam", _one_of(OPTIMIZERS), (Choice,), True),
+    "momentum": Field(float, 0.9, _unit_interval, (Float, Choice), True),
+    "learning_rate": Field(
+        float,
+        1e-3,
+        lambda v: None if 0 < v < 10 else "must be above 0 and below 10",
+        (Float, Choice, Auto),
+        True,
+    ),
+    "loss": Field(str, "huber", _one_of(LOSSES), (Choice,), True),
+    "batch_size": Field(int, 32, _within(1, 65536, "must be 1 to 65536"), (Int, Choice), False),
+    "window": Field(int, 20, _within(1, 100000, "must be 1 or more"), (Int, Choice), False),
+    "scaling": Field(str, "standard", _one_of(SCALINGS), (Choice,), False),
+}
+
+
+def checked(field: str, value: Any, *, label: str | None = None) -> Any:
+    """``value`` checked against ``field``'s row, with names made canonical."""
+    spec = SEARCHABLE[field]
+    label = label or field
+    if field == "learning_rate" and isinstance(value, str) and value.lower() == "auto":
+        value = Auto()
+    if isinstance(value, Dimension):
+        if not isinstance(value, spec.dimensions):
+            allowed = " or ".join(d.__name__ for d in spec.dimensions)
+            raise SpaceError(
+                f"{type(value).__name__} does not fit here; use {allowed}", field=label
+            )
+        value.check(label)
+        for option in value.bounds():
+            _check_value(spec, option, label)
+        if isinstance(value, Choice) and spec.kind is str:
+            return Choice(*[_canonical(field, v) for v in value.values])
+        return value
+    _check_value(spec, value, label)
+    return _canonical(field, value)
+
+
+def _check_value(spec: Field, value: Any, label: str) -> None:
+    kind = spec.kind
+    ok = (
+        isinstance(value, bool)
+        if kind is bool
+        else is_int(value)
+        if kind is int
+        else is_number(value)
+        if kind is float
+        else isinstance(value, str)
+    )
+    if not ok:
+        expected = {bool: "True or False", int: "a whole number", float: "a number", str: "a name"}[
+            kind
+        ]
+        raise SpaceError(f"{value!r} is not {expected}", field=label)
+    problem = spec.check(value)
+    if problem:
+        raise SpaceError(
+            f"{value!r}: {problem}" if "unknown" not in problem else problem, field=label
+        )
+
+
+def _canonical(field: str, value: Any) -> Any:
+    if field == "cell":
+        return CELL_ALIASES[value.lower()]
+    if isinstance(value, str):
+        return value.lower()
+    if SEARCHABLE[field].kind is float:
+        return float(value)
+    return value
+
+
+def is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def is_number(value: Any) -> bool:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return False
+    # A Python int is finite however large; math.isfinite would overflow converting it.
+    return isinstance(value, int) or math.isfinite(value)

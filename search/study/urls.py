@@ -1,0 +1,72 @@
+"""Storage URLs: where a study is kept by default, how a URL is shown without its password,
+and which URLs are refused before anything is written."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+from search.errors import StorageError
+
+STUDY_FILE = "study.db"
+# A storage URL for every command that does not give --storage.
+STORAGE_ENV = "SEARCH_STORAGE"
+
+
+def default_storage_url(out_dir: str | Path) -> str:
+    """The SQLite file ``study.db`` inside the run's out directory."""
+    return f"sqlite:///{(Path(out_dir) / STUDY_FILE).resolve()}"
+
+
+def mask_url(url: str) -> str:
+    """``url`` with any password replaced by ``***``, safe to print, log or write."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except (ArgumentError, ValueError):
+        # Not a URL SQLAlchemy reads: shown as given, so that the mistake can be seen, with
+        # what stands between the user name and the last "@" (a password's place) hidden.
+        if "://" in url:
+            return re.sub(r"(://[^:/@]*:).*@", r"\1***@", url)
+        return re.sub(r".*@", "***@", url)
+
+
+def given_storage(option: str | None) -> tuple[str | None, str]:
+    """The storage URL the user gave (``--storage``, else ``SEARCH_STORAGE``) and where it
+    came from, for messages; None when they gave none."""
+    if option:
+        return option, "--storage"
+    return os.environ.get(STORAGE_ENV) or None, STORAGE_ENV
+
+
+def check_storage_url(url: str, origin: str) -> None:
+    """Refuse a malformed storage URL, naming where it came from and showing it as given,
+    with any password hidden; and an SQLite file in a folder that does not exist, before
+    anything is written."""
+    try:
+        make_url(url)
+    except (ArgumentError, ValueError):
+        raise StorageError(
+            f"{origin} {mask_url(url)!r} is not a storage URL; give one such as "
+            "sqlite:///results/study.db or postgresql://user@host:5432/dbname"
+        ) from None
+    database = sqlite_file(url)
+    if database is not None and not database.parent.is_dir():
+        raise StorageError(
+            f"storage {mask_url(url)}: folder {database.parent} does not exist; "
+            f"create it or give another {origin}"
+        )
+
+
+def sqlite_file(url: str) -> Path | None:
+    """The database file of an SQLite storage URL; None for any other storage."""
+    try:
+        parsed = make_url(url)
+    except (ArgumentError, ValueError):
+        return None
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    return Path(parsed.database)

@@ -1,0 +1,144 @@
+"""A worker process: one search loop on a planned run's study, started by the supervisor.
+
+Started as ``python -m search.worker --events-fd N --parent PID [--debug]`` with its job on
+standard input: a line with the length of a pickled ``WorkerJob``, then the job. It loads
+everything it needs, says ``Ready`` on the events pipe, and starts once a ``go`` line
+follows the job (a standby waits there until the worker it replaces hands over). It reports
+its trials on the pipe, and exits with ``DONE`` when the study's budget or the run's time is
+spent, ``RECYCLE`` when its memory has grown and a fresh process should carry on, or
+128 + signal when stopped by SIGTERM.
+
+Why processes: TensorFlow keeps a little of every model it has trained (tens of MB per
+trial, measured), whatever Keras is told; a process that ends gives it all back.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ctypes
+import os
+import pickle
+import signal
+import sys
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from search._startup import quiet_imports
+from search.events import DONE, RECYCLE, HandingOver, PipeEvents, Ready, TrialEnded
+
+if TYPE_CHECKING:
+    from search.plan import Plan
+    from search.stopping import Stopper
+
+# A worker hands over to a fresh process once its memory has grown this much beyond what it
+# held after its first trial (SEARCH_RECYCLE_GROWTH, 0.25 for a quarter); its supervisor
+# readies the next process from three fifths of that on.
+RECYCLE_GROWTH = float(os.environ.get("SEARCH_RECYCLE_GROWTH", "0.25"))
+SOON = 0.6 * RECYCLE_GROWTH
+
+
+@dataclass(frozen=True)
+class WorkerJob:
+    """What a supervisor hands a worker process: the plan, which of the run's workers it
+    is, when the run's time ends (a wall-clock time, or None) and whether to show
+    tracebacks."""
+
+    plan: Plan
+    worker: int
+    deadline: float | None
+    debug: bool = False
+
+    def encode(self) -> bytes:
+        """The job as a worker reads it from standard input."""
+        data = pickle.dumps(self)
+        return b"%d\n" % len(data) + data
+
+
+def resident_megabytes() -> float:
+    """This process's resident memory, in MB."""
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m search.worker")
+    parser.add_argument("--events-fd", type=int, required=True)
+    parser.add_argument("--parent", type=int, required=True)
+    parser.add_argument("--debug", action="store_true")
+    args = parser.parse_args(argv)
+    _die_with_parent(args.parent)
+    # Ctrl-C on a terminal reaches every process of the group; the supervisor alone
+    # answers it, and tells the workers with SIGTERM.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    data = _read_job()
+    quiet_imports(args.debug)  # before the job is unpickled: its plan imports Keras
+    job: WorkerJob = pickle.loads(data)
+
+    from search.errors import RunInterrupted, UsageError
+    from search.stopping import Stopper
+    from search.worker.loop import SearchLoop
+
+    events = _WorkerEvents(os.fdopen(args.events_fd, "w"))
+    stopper = Stopper()
+    stopper.deadline = job.deadline
+    stopper.install()
+    events.stopper = stopper
+    try:
+        loop = SearchLoop(job.plan, worker=job.worker, stopper=stopper, events=events)
+        events.send(Ready())
+        if sys.stdin.buffer.readline().strip() != b"go":
+            return DONE  # stood down: the worker it was readied for finished instead
+        loop.run()
+    except RunInterrupted as exc:
+        return exc.exit_code
+    except UsageError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    if stopper.signum is not None:
+        return 128 + stopper.signum
+    return RECYCLE if stopper.recycle else DONE
+
+
+def _read_job() -> bytes:
+    stdin = sys.stdin.buffer
+    try:
+        data = stdin.read(int(stdin.readline()))
+    except ValueError:
+        data = b""
+    if not data:
+        print("error: no job on standard input", file=sys.stderr)
+        raise SystemExit(2)
+    return data
+
+
+class _WorkerEvents(PipeEvents):
+    """Tells the supervisor what the tuner does, and decides when memory has grown enough
+    for a fresh process to take over."""
+
+    def __init__(self, stream: Any):
+        super().__init__(stream)
+        self.stopper: Stopper | None = None
+        self._baseline: float | None = None
+
+    def trial_ended(self, number: int, worker: int = 0) -> None:
+        memory = resident_megabytes()
+        if self._baseline is None:
+            self._baseline = memory
+        growth = memory / self._baseline - 1
+        self.send(TrialEnded(number, round(memory, 1), soon=growth > SOON))
+        if growth > RECYCLE_GROWTH and self.stopper is not None:
+            self.stopper.recycle = True
+            self.send(HandingOver())
+
+
+def _die_with_parent(parent: int) -> None:
+    """Ask Linux to send SIGTERM when the supervisor dies, so no worker outlives it."""
+    try:
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except OSError:
+        return
+    if os.getppid() != parent:  # it died before the request was made
+        os.kill(os.getpid(), signal.SIGTERM)
