@@ -273,7 +273,6 @@ def _speed(series, epochs: int) -> pd.DataFrame:
     warnings.filterwarnings("ignore", message=".*shuffle=True.*", category=UserWarning)
     sys.path.insert(0, str(HERE))
     from contenders import windowed_dataset
-
     from numpy.lib.stride_tricks import sliding_window_view
 
     from search.model import build_model
