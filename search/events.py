@@ -111,12 +111,11 @@ class EpochEnded(Message):
 
 @dataclass(frozen=True)
 class TrialEnded(Message):
-    """``soon``: the worker's memory is near the point where it hands over."""
+    """A trial ended; ``memory_mb`` is what the worker's process holds now."""
 
     kind: ClassVar[str] = "trial_ended"
     number: int
     memory_mb: float = 0.0
-    soon: bool = False
 
     def deliver(self, receiver: TrialEvents, worker: int) -> None:
         receiver.trial_ended(self.number, worker=worker)

@@ -5,8 +5,9 @@ It starts ``workers`` worker processes, hands each event they report to a monito
 them as SIGTERM so that each ends its trial at the next epoch boundary.
 
 A worker whose memory grows hands over to a fresh process. The fresh one is started as a
-standby as soon as the worker says its memory is near the limit: it imports TensorFlow and
-loads the plan while the old one trains, and starts the moment the old one hands over.
+standby once the worker's first trial has ended (one trial can grow its memory past the
+limit): it imports TensorFlow and loads the plan while the old one trains, waits, and starts
+the moment the old one hands over.
 
 No Keras here: the supervisor holds no model, and its process stays small.
 """
@@ -278,7 +279,7 @@ class Supervisor:
         else:
             if isinstance(message, TrialEnded):
                 slot.crashes = 0
-                if message.soon and slot.standby is None and self.signum is None:
+                if slot.standby is None and self.signum is None:
                     slot.standby = self._start(slot, go=False)
             message.deliver(self.monitor, slot.index)
 

@@ -31,11 +31,8 @@ if TYPE_CHECKING:
     from search.stopping import Stopper
 
 # A worker hands over to a fresh process once its memory has grown this much beyond what it
-# held after its first trial (SEARCH_RECYCLE_GROWTH, 0.25 for a quarter). Its supervisor
-# readies the next process one trial ahead: from three fifths of that on, or as soon as one
-# more trial growing as much as the last would cross it.
+# held after its first trial (SEARCH_RECYCLE_GROWTH, 0.25 for a quarter).
 RECYCLE_GROWTH = float(os.environ.get("SEARCH_RECYCLE_GROWTH", "0.25"))
-SOON = 0.6 * RECYCLE_GROWTH
 
 
 @dataclass(frozen=True)
@@ -123,18 +120,13 @@ class _WorkerEvents(PipeEvents):
         super().__init__(stream)
         self.stopper: Stopper | None = None
         self._baseline: float | None = None
-        self._growth = 0.0
 
     def trial_ended(self, number: int, worker: int = 0) -> None:
         memory = resident_megabytes()
         if self._baseline is None:
             self._baseline = memory
         growth = memory / self._baseline - 1
-        # The next trial will likely grow it as much as this one did.
-        ahead = growth + max(growth - self._growth, 0.0)
-        self._growth = growth
-        soon = growth > SOON or ahead > RECYCLE_GROWTH
-        self.send(TrialEnded(number, round(memory, 1), soon=soon))
+        self.send(TrialEnded(number, round(memory, 1)))
         if growth > RECYCLE_GROWTH and self.stopper is not None:
             self.stopper.recycle = True
             self.send(HandingOver())
