@@ -1,9 +1,11 @@
 """The best trial's model, kept in the out directory with what is needed to use it.
 
-``best_model.keras`` reads a ``(batch, window)`` array of raw values, oldest first, and
-returns the next value in the series' units: the scaling is inside it, as built-in layers,
-so it loads with ``keras.saving.load_model(path, safe_mode=True)``. ``best_model.json``
-says which trial it is and how it was trained.
+``best_model.keras`` reads raw values and returns the next value in the series' units:
+scaling, differencing and lag picking are inside it, as built-in layers, so it loads with
+``keras.saving.load_model(path, safe_mode=True)``. A model of the window alone reads a
+``(batch, window)`` array, oldest first; one with more inputs reads them by name (see
+``search.inputs.standalone``). ``best_model.json`` says which trial it is, how it was
+trained and what it reads.
 """
 
 from __future__ import annotations
@@ -21,7 +23,8 @@ import keras
 from search.errors import UsageError
 from search.events import TrialEvents
 from search.files import replace_file, write_json
-from search.model import stand_alone
+from search.inputs import InputSpec
+from search.inputs.standalone import stand_alone
 from search.study import RunIdentity
 from search.trainer import Outcome, Trainer
 
@@ -45,12 +48,12 @@ def save_best(
     replaced whole."""
     out = Path(out)
     window = int(config["window"])
-    scaler = trainer.scaler(config, len(outcome.folds) - 1)
+    assembly = trainer.assembly(config, len(outcome.folds) - 1)
     with _locked(out):
         current = read_info(out)
         if current is not None and current["val_mae"] <= outcome.val_mae:
             return False
-        replace_file(out / MODEL_FILE, lambda path: stand_alone(model, scaler, window).save(path))
+        replace_file(out / MODEL_FILE, lambda path: stand_alone(model, assembly).save(path))
         info = {
             "trial": number,
             "val_mae": outcome.val_mae,
@@ -58,19 +61,33 @@ def save_best(
             "best_epoch": outcome.best_epoch,
             "fold": len(outcome.folds),
             "window": window,
-            "scaling": scaler.get_config(),
+            **assembly.get_config(),
             "data": identity.data,
             "data_fingerprint": identity.data_fingerprint,
             "split": identity.split,
             "test_start": identity.test_start,
             "space": identity.space,
             "configuration": config,
-            "input": f"a (batch, {window}) array of raw values, oldest first",
-            "output": "the next value, in the series' own units",
+            "input": _reads(assembly.spec),
+            "output": "the next value, in the series' own units"
+            if assembly.spec.horizon == 1
+            else f"the next {assembly.spec.horizon} values, in the series' own units",
             "saved": datetime.now().astimezone().isoformat(timespec="seconds"),
         }
         write_json(info, out / INFO_FILE)
     return True
+
+
+def _reads(spec: InputSpec) -> str:
+    if spec.plain:
+        return f"a (batch, {spec.window}) array of raw values, oldest first"
+    return (
+        f"named inputs: history (batch, {spec.history}) raw values, oldest first"
+        + (f"; features (batch, {spec.window}, {len(spec.features)})" if spec.features else "")
+        + (f"; known (batch, {len(spec.known) * spec.horizon})" if spec.known else "")
+        + (f"; calendar (batch, {2 * len(spec.phases)})" if spec.phases else "")
+        + f" ({spec.describe()})"
+    )
 
 
 def read_info(out: str | Path) -> dict[str, Any] | None:

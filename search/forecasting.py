@@ -7,52 +7,78 @@ from typing import Any
 import keras
 import numpy as np
 import pandas as pd
-from numpy.lib.stride_tricks import sliding_window_view
 
 from search.data import Series
 from search.errors import UsageError
+from search.inputs import InputSpec
+from search.inputs.assembly import phases, raw_inputs
 
 FORECAST_FILE = "forecast.csv"
 
 
-def one_step(model: keras.Model, values: np.ndarray, window: int) -> np.ndarray:
-    """The forecast of each value from ``window`` on, from the real values before it."""
-    inputs = sliding_window_view(np.asarray(values[:-1], dtype="float32"), window)
-    return np.asarray(model.predict(inputs, batch_size=4096, verbose=0), "float64").reshape(-1)
+def model_inputs(info: dict[str, Any]) -> InputSpec:
+    """What the saved model reads, from its ``best_model.json``."""
+    if "inputs" in info:
+        return InputSpec.from_config(info["inputs"])
+    return InputSpec(int(info["window"]))  # saved before models read more than a window
 
 
-def ahead(model: keras.Model, values: np.ndarray, window: int, steps: int) -> np.ndarray:
-    """``steps`` values beyond the end, each forecast fed back as the next input."""
-    history = list(np.asarray(values[-window:], dtype="float32"))
-    forecasts = []
-    for _ in range(steps):
-        value = float(
-            np.asarray(model.predict_on_batch(np.array([history[-window:]]))).reshape(-1)[0]
+def one_step(model: keras.Model, spec: InputSpec, series: Series) -> np.ndarray:
+    """The forecast of each value from ``spec.history`` on, from the real values before it
+    (a model of several steps: its first step)."""
+    labels = np.arange(spec.history, len(series.values))
+    raw = raw_inputs(spec, series, labels)
+    inputs = raw["history"] if spec.plain else raw
+    forecast = np.asarray(model.predict(inputs, batch_size=4096, verbose=0), "float64")
+    return forecast.reshape(len(labels), -1)[:, 0]
+
+
+def ahead(model: keras.Model, spec: InputSpec, values: np.ndarray, steps: int) -> np.ndarray:
+    """``steps`` values beyond the end: the model's own ``horizon`` at a time, fed back as
+    inputs only beyond it."""
+    if spec.features:
+        raise UsageError(
+            f"the model reads {', '.join(spec.features)}, whose values beyond the series are "
+            "not known; forecast with --steps 0, or give --data with rows that hold them"
         )
-        forecasts.append(value)
-        history.append(value)
-    return np.array(forecasts)
+    history = list(np.asarray(values[-spec.history :], dtype="float32"))
+    forecasts: list[float] = []
+    while len(forecasts) < steps:
+        raw = {"history": np.array([history[-spec.history :]], dtype="float32")}
+        if spec.phases:
+            raw["calendar"] = phases(np.array([len(values) + len(forecasts)]), spec.phases)
+        inputs = raw["history"] if spec.plain else raw
+        block = np.asarray(model.predict_on_batch(inputs), "float64").reshape(-1).tolist()
+        forecasts += block
+        history += block
+    return np.array(forecasts[:steps])
 
 
 def forecast_table(
     model: keras.Model, info: dict[str, Any], series: Series, steps: int
 ) -> pd.DataFrame:
     """``time``, ``actual``, ``forecast`` and ``kind`` (``one-step`` or ``ahead``) for every
-    value from the first full window to ``steps`` past the end. Time stamps continue the
-    series' own where it has them."""
-    window = int(info["window"])
+    value from the first one the model has all its inputs for to ``steps`` past the end.
+    Time stamps continue the series' own where it has them."""
+    spec = model_inputs(info)
+    first = spec.history
     values = series.values
-    if len(values) <= window:
+    if len(values) <= first:
         raise UsageError(
-            f"{series.name} has {len(values)} values; the model needs more than its window "
-            f"of {window}"
+            f"{series.name} has {len(values)} values; the model reads the last {first}, so it "
+            f"needs more than {first}"
+        )
+    missing = [name for name in spec.features if name not in series.features]
+    if missing:
+        raise UsageError(
+            f"{series.name}: the model reads feature column {missing[0]!r}; give it with --features"
         )
     time = series.time if series.time is not None else np.arange(len(values))
     past = pd.DataFrame(
         {
-            "time": time[window:],
-            "actual": values[window:].astype("float64"),
-            "forecast": one_step(model, values, window),
+            "time": time[first:],
+            "actual": values[first:].astype("float64"),
+            "forecast": one_step(model, spec, series),
             "kind": "one-step",
         }
     )
@@ -62,7 +88,7 @@ def forecast_table(
         {
             "time": _continue(time, steps),
             "actual": np.nan,
-            "forecast": ahead(model, values, window, steps),
+            "forecast": ahead(model, spec, values, steps),
             "kind": "ahead",
         }
     )

@@ -40,7 +40,9 @@ class ForecastHyperModel(kt.HyperModel):
     def build(self, hp: kt.HyperParameters) -> keras.Model:
         config = self.configuration(hp)
         if self.space.build_model is None:
-            return build_model(config, jit_compile=self.space.setting("jit_compile"))
+            return build_model(
+                config, self.trainer.spec(config), jit_compile=self.space.setting("jit_compile")
+            )
         model = self.space.build_model(hp)
         _check_custom(model, int(config["window"]))
         return model

@@ -1,12 +1,13 @@
-"""Recurrent forecasters built from a trial's configuration, and their stand-alone form."""
+"""Recurrent forecasters built from a trial's configuration."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import keras
 
-from search.data.scaling import Scaler
+from search.inputs import InputSpec
 from search.vocabulary import describe, layer_units
 
 CELLS = {"rnn": keras.layers.SimpleRNN, "lstm": keras.layers.LSTM, "gru": keras.layers.GRU}
@@ -31,20 +32,35 @@ def make_optimizer(config: dict[str, Any]) -> keras.optimizers.Optimizer:
 
 def build_model(
     config: dict[str, Any],
+    inputs: InputSpec | None = None,
     *,
     jit_compile: bool = True,
     steps_per_execution: int = STEPS_PER_EXECUTION,
 ) -> keras.Model:
-    """A compiled recurrent forecaster: ``window`` scaled values in, the next value out.
+    """A compiled recurrent forecaster: a ``window`` of scaled values in (with a channel per
+    exogenous column, and the ``extra`` inputs beside it where ``inputs`` has any), the next
+    value out (the next ``horizon`` values, one output each).
 
+    ``conv_filters`` puts a causal Conv1D before the recurrent layers; ``linear_skip`` adds
+    a linear function of every input to the network's output, trained with it, so that the
+    model holds a seasonal linear autoregression and learns what the network adds to it.
     With the course's scaling the model reads raw values and multiplies its output by 100
     through a ``Rescaling`` layer (the course's ``Lambda`` would make the saved model
     unsafe to load).
     """
+    inputs = inputs or InputSpec(int(config["window"]))
+    window = keras.Input(shape=(inputs.window, inputs.channels), name="window")
+    extra = keras.Input(shape=(inputs.extra,), name="extra") if inputs.extra else None
+    x = window
+    if config.get("conv_filters"):
+        x = keras.layers.Conv1D(
+            int(config["conv_filters"]),
+            int(config.get("conv_kernel", 3)),
+            padding="causal",
+            activation="relu",
+        )(x)
     units = layer_units(config)
     cell = CELLS[config["cell"]]
-    inputs = keras.Input(shape=(int(config["window"]), 1), name="window")
-    x = inputs
     for index, width in enumerate(units):
         layer = cell(width, return_sequences=index < len(units) - 1)
         if config.get("bidirectional"):
@@ -52,10 +68,19 @@ def build_model(
         x = layer(x)
         if config.get("dropout"):
             x = keras.layers.Dropout(float(config["dropout"]))(x)
-    outputs = keras.layers.Dense(1)(x)
+    if extra is not None:
+        x = keras.layers.Concatenate()([x, extra])
+    outputs = keras.layers.Dense(inputs.horizon)(x)
+    if config.get("linear_skip"):
+        flat = keras.layers.Flatten()(window)
+        seen = flat if extra is None else keras.layers.Concatenate()([flat, extra])
+        linear = keras.layers.Dense(inputs.horizon, name="linear_skip")(seen)
+        outputs = keras.layers.Add()([outputs, linear])
     if config.get("scaling") == "course":
         outputs = keras.layers.Rescaling(COURSE_OUTPUT_SCALE, name="course_output_scale")(outputs)
-    model = keras.Model(inputs, outputs, name=describe(config).replace(" ", "_"))
+    model_inputs = window if extra is None else {"window": window, "extra": extra}
+    name = re.sub(r"[^A-Za-z0-9_-]+", "_", describe(config)).strip("_")
+    model = keras.Model(model_inputs, outputs, name=name)
     model.compile(
         optimizer=make_optimizer(config),
         loss=config["loss"],
@@ -63,23 +88,3 @@ def build_model(
         steps_per_execution=steps_per_execution,
     )
     return model
-
-
-def stand_alone(model: keras.Model, scaler: Scaler, window: int) -> keras.Model:
-    """The trained ``model`` wrapped to read raw windows ``(batch, window)`` and return raw
-    forecasts ``(batch,)``, with the scaling inside as built-in layers, so that it loads
-    with ``safe_mode=True`` and needs nothing else to be used."""
-    # A clean copy: the wrapper carries the weights, not the training state of the optimizer.
-    core = keras.models.clone_model(model)
-    core.set_weights(model.get_weights())
-    inputs = keras.Input(shape=(window,), name="window")
-    x = keras.layers.Reshape((window, 1))(inputs)
-    if scaler.kind == "standard":
-        x = keras.layers.Rescaling(
-            1.0 / scaler.std, offset=-scaler.mean / scaler.std, name="standardise"
-        )(x)
-    y = core(x)
-    if scaler.kind == "standard":
-        y = keras.layers.Rescaling(scaler.std, offset=scaler.mean, name="unstandardise")(y)
-    y = keras.layers.Reshape(())(y)
-    return keras.Model(inputs, y, name="forecaster")

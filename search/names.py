@@ -18,7 +18,17 @@ def default_pruner(tuner: str) -> str:
 
 
 # The settings that choose a series and cut it into parts (a ``DataSource``).
-DATA_SETTINGS = ("data", "column", "time_column", "split", "test", "fill", "season")
+DATA_SETTINGS = (
+    "data",
+    "column",
+    "time_column",
+    "split",
+    "test",
+    "fill",
+    "season",
+    "features",
+    "known",
+)
 
 # Settings and parts of a space's configuration (``Space.get_config``) that change what a
 # trial computes: spaces equal in these resume each other's runs. The other settings
@@ -31,7 +41,10 @@ RESULT_SETTINGS = (
     "test",
     "fill",
     "season",
+    "features",
+    "known",
     "folds",
+    "horizon",
     "epochs",
     "patience",
     "seed",

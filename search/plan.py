@@ -3,6 +3,7 @@ anything is written. A plan is handed whole to every worker, which plans nothing
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 from dataclasses import dataclass, field
@@ -14,6 +15,7 @@ import optuna
 from search import study as studies
 from search.data import Series, backtest_folds
 from search.errors import UsageError
+from search.inputs import InputSpec
 from search.names import DATA_SETTINGS, KERAS_TUNER_ALGORITHMS, OPTUNA_SAMPLERS, default_pruner
 from search.space import Space, read_space_text, space_from_text
 from search.study import RunIdentity
@@ -22,7 +24,7 @@ from search.yardstick import Yardstick
 
 # What the command line may set in a space, and what of it belongs to a space's own data
 # (another --data drops those of the space).
-_OVERRIDABLE = ("trials", "epochs", "tuner", "pruner", "seed", "folds", *DATA_SETTINGS)
+_OVERRIDABLE = ("trials", "epochs", "tuner", "pruner", "seed", "folds", "horizon", *DATA_SETTINGS)
 _OF_THE_DATA = tuple(name for name in DATA_SETTINGS if name != "data")
 
 
@@ -42,7 +44,10 @@ class RunOptions:
     test: int | float | None = None
     fill: str | None = None
     season: tuple[int, ...] | None = None
+    features: tuple[str, ...] | None = None
+    known: tuple[str, ...] | None = None
     folds: int | None = None
+    horizon: int | None = None
     out: str | None = None
     storage: str | None = None
     study: str | None = None
@@ -122,6 +127,7 @@ def plan_run(space_path: str | Path, options: RunOptions) -> Plan:
     space = with_options(declared, options, str(space_path))
     series = space.source().load()
     _check_length(space, series)
+    _check_inputs(space, series)
     out = Path(options.out) if options.out else default_out(declared, options)
     _check_writable(out)
     given, origin = studies.given_storage(options.storage)
@@ -195,6 +201,29 @@ def _check_length(space: Space, series: Series) -> None:
         )
     if valid < 1:
         raise UsageError(f"{series.name}: the validation part is empty; use an earlier --split")
+    horizon = space.setting("horizon")
+    shortest = min(fold.end - fold.start for fold in backtest_folds(series, space.setting("folds")))
+    if horizon > shortest:
+        raise UsageError(
+            f"{series.name}: a horizon of {horizon} steps is longer than the validation part "
+            f"({shortest} values{' in each fold' if space.setting('folds') > 1 else ''}); "
+            "use a shorter horizon or an earlier --split"
+        )
+    test = len(series.values) - series.test_start
+    if series.has_test and horizon > test:
+        raise UsageError(
+            f"{series.name}: a horizon of {horizon} steps is longer than the test part "
+            f"({test} values); use a shorter horizon or a longer --test"
+        )
+
+
+def _check_inputs(space: Space, series: Series) -> None:
+    """Every combination of inputs the space may ask for is one the series can give."""
+    if space.build_model is not None:
+        return
+    names = ("window", "seasonal_lags", "calendar", "transform", "exogenous")
+    for values in itertools.product(*(space.possible(name) for name in names)):
+        InputSpec.of(dict(zip(names, values, strict=True)), series)
 
 
 def _check_writable(out: Path) -> None:
@@ -254,7 +283,11 @@ def _identity(
         seasons=series.seasons,
         folds=space.setting("folds"),
         reference_window=series.reference_window,
-        yardstick=Yardstick.measure(series, backtest_folds(series, space.setting("folds"))),
+        yardstick=Yardstick.measure(
+            series,
+            backtest_folds(series, space.setting("folds")),
+            horizon=space.setting("horizon"),
+        ),
         target=space.setting("target"),
         tuner=space.setting("tuner"),
         pruner=space.setting("pruner") or default_pruner(space.setting("tuner")),

@@ -60,7 +60,11 @@ def reproduce(
                 "Hyperband trained it on from another trial's weights; here it starts afresh"
             )
     trainer = Trainer(
-        series, epochs=epochs, patience=space.setting("patience"), folds=space.setting("folds")
+        series,
+        epochs=epochs,
+        patience=space.setting("patience"),
+        folds=space.setting("folds"),
+        horizon=space.setting("horizon"),
     )
     hypermodel = ForecastHyperModel(space, trainer, study.user_attrs.get(rec.LEARNING_RATES))
     hp = kt.HyperParameters()

@@ -15,8 +15,12 @@ import keras
 import keras_tuner as kt
 import numpy as np
 
-from search.data import Fold, Scaler, Series, backtest_folds, lagged, window_lags
+from search.data import Fold, Scaler, Series, actual, backtest_folds
+from search.inputs import Assembly, InputSpec
 from search.metrics import mae
+
+# What a model reads: its window alone, or its named inputs.
+Inputs = np.ndarray | dict[str, np.ndarray]
 
 # Larger sets of windows are forecast in chunks of this many.
 _PREDICT_CHUNK = 8192
@@ -45,7 +49,8 @@ class FoldOutcome:
     best_epoch: int
     epochs: int
     curve: list[float]
-    forecast: np.ndarray = field(repr=False)
+    forecast: np.ndarray = field(repr=False)  # (origins, horizon)
+    step_maes: list[float] = field(default_factory=list)
 
 
 @dataclass
@@ -85,20 +90,33 @@ class Outcome:
 
     @property
     def forecast(self) -> np.ndarray:
-        """The validation forecasts of every fold reached, in time order."""
-        return np.concatenate([f.forecast for f in self.folds])
+        """The validation forecasts of every fold reached, in time order: one per origin,
+        of its first step."""
+        return np.concatenate([f.forecast[:, 0] for f in self.folds])
+
+    @property
+    def step_maes(self) -> list[float]:
+        """The validation MAE of each step ahead, the mean over the folds reached."""
+        return [float(v) for v in np.mean([f.step_maes for f in self.folds], axis=0)]
 
 
 @dataclass(frozen=True)
 class Prepared:
-    """One fold of a series made ready for one window length and scaling."""
+    """One fold of a series made ready for one configuration's inputs and scaling: training
+    inputs and scaled targets, validation inputs and raw labels, and what each validation
+    forecast's difference is added back to (``base_valid``)."""
 
     fold: Fold
-    scaler: Scaler
-    x: np.ndarray
+    assembly: Assembly
+    x: Inputs
     y: np.ndarray
-    x_valid: np.ndarray
+    x_valid: Inputs
     y_valid: np.ndarray
+    base_valid: np.ndarray
+
+    @property
+    def scaler(self) -> Scaler:
+        return self.assembly.scaler
 
 
 class Trainer:
@@ -110,8 +128,17 @@ class Trainer:
     with its own scaling.
     """
 
-    def __init__(self, series: Series, *, epochs: int, patience: int | None, folds: int = 1):
+    def __init__(
+        self,
+        series: Series,
+        *,
+        epochs: int,
+        patience: int | None,
+        folds: int = 1,
+        horizon: int = 1,
+    ):
         self.series = series
+        self.horizon = horizon
         self.epochs = epochs
         self.patience = patience
         self.folds = backtest_folds(series, folds)
@@ -123,27 +150,44 @@ class Trainer:
         so a pruner compares a fold's epochs only with the same fold's of other trials."""
         return fold * self.epochs + epoch
 
-    def _prepare(self, window: int, scaling: str, fold: int = 0) -> Prepared:
+    def spec(self, config: dict[str, Any]) -> InputSpec:
+        """The inputs ``config`` gives its model on this series."""
+        return InputSpec.of(config, self.series, self.horizon)
+
+    def prepared(self, config: dict[str, Any], fold: int = 0) -> Prepared:
+        """Fold ``fold`` made ready for ``config``'s inputs and scaling."""
+        return self.prepare(self.spec(config), config["scaling"], fold)
+
+    def assembly(self, config: dict[str, Any], fold: int) -> Assembly:
+        """How ``config``'s model of ``fold`` was given its inputs: the saved model's."""
+        return self.prepared(config, fold).assembly
+
+    def _prepare(self, spec: InputSpec, scaling: str, fold: int = 0) -> Prepared:
         series, part = self.series, self.folds[fold]
-        scaler = Scaler.fit(scaling, series.real(0, part.start))
-        lags = window_lags(window)
-        train = series.labels(window, part.start)
-        valid = series.labels(part.start, part.end)
+        assembly = Assembly.fit(spec, series, part.start, scaling)
+        train = assembly.labels(series, 0, part.start)
+        valid = assembly.labels(series, part.start, part.end)
         return Prepared(
             fold=part,
-            scaler=scaler,
-            x=scaler.transform(lagged(series, train, lags))[:, :, None],
-            y=scaler.transform(series.values[train]),
-            x_valid=scaler.transform(lagged(series, valid, lags))[:, :, None],
-            y_valid=series.values[valid].astype("float64"),
+            assembly=assembly,
+            x=assembly.inputs(series, train),
+            y=assembly.target(series, train),
+            x_valid=assembly.inputs(series, valid),
+            y_valid=actual(series, valid, spec.horizon),
+            base_valid=assembly.base(series, valid),
         )
 
-    def _prepare_test(self, window: int, scaling: str, fold: int) -> tuple[np.ndarray, np.ndarray]:
+    def _prepare_test(
+        self, spec: InputSpec, scaling: str, fold: int
+    ) -> tuple[Inputs, np.ndarray, np.ndarray]:
         series = self.series
-        labels = series.labels(series.test_start, len(series.values))
-        scaler = self.prepare(window, scaling, fold).scaler
-        x = scaler.transform(lagged(series, labels, window_lags(window)))[:, :, None]
-        return x, series.values[labels].astype("float64")
+        assembly = self.prepare(spec, scaling, fold).assembly
+        labels = assembly.labels(series, series.test_start, len(series.values))
+        return (
+            assembly.inputs(series, labels),
+            actual(series, labels, spec.horizon),
+            assembly.base(series, labels),
+        )
 
     def fit(
         self,
@@ -165,13 +209,13 @@ class Trainer:
         """
         if isinstance(model_for, keras.Model):
             model_for = _only(model_for)
-        window, scaling = int(config["window"]), config["scaling"]
+        spec, scaling = self.spec(config), config["scaling"]
         reached: list[FoldOutcome] = []
         stopped, model = "max_epochs", None
         started = time.perf_counter()
         for index in range(len(self.folds)):
             model = model_for(index)
-            data = self.prepare(window, scaling, index)
+            data = self.prepare(spec, scaling, index)
             hook = None if on_epoch is None else _for_fold(on_epoch, index)
             validation = _Validation(data, self.patience, hook)
             model.fit(
@@ -199,15 +243,12 @@ class Trainer:
             params=_trainable_parameters(model),
         )
         if self.series.has_test and stopped != "interrupted":
-            x, y = self._test(window, scaling, len(reached) - 1)
-            scaler = self.prepare(window, scaling, len(reached) - 1).scaler
-            outcome.test_forecast = _forecast(model, x, scaler)
-            outcome.test_mae = mae(outcome.test_forecast, y)
+            x, y, base = self._test(spec, scaling, len(reached) - 1)
+            assembly = self.prepare(spec, scaling, len(reached) - 1).assembly
+            forecast = _forecast(model, x, assembly, base)
+            outcome.test_forecast = forecast[:, 0]
+            outcome.test_mae = mae(forecast, y)
         return outcome
-
-    def scaler(self, config: dict[str, Any], fold: int) -> Scaler:
-        """The scaling a configuration's model of ``fold`` was trained with."""
-        return self.prepare(int(config["window"]), config["scaling"], fold).scaler
 
 
 def _only(model: keras.Model) -> ModelFactory:
@@ -223,12 +264,12 @@ def _for_fold(on_epoch: EpochHook, fold: int) -> Callable[[int, float], str | No
     return lambda epoch, value: on_epoch(fold, epoch, value)
 
 
-def _forecast(model: keras.Model, x: np.ndarray, scaler: Scaler) -> np.ndarray:
-    if len(x) <= _PREDICT_CHUNK:
+def _forecast(model: keras.Model, x: Inputs, assembly: Assembly, base: np.ndarray) -> np.ndarray:
+    if len(base) <= _PREDICT_CHUNK:
         raw = np.asarray(model.predict_on_batch(x))
     else:
         raw = model.predict(x, batch_size=_PREDICT_CHUNK, verbose=0)
-    return scaler.inverse(raw.reshape(-1))
+    return assembly.invert(raw, base)
 
 
 def _trainable_parameters(model: keras.Model) -> int:
@@ -254,6 +295,7 @@ class _Validation(keras.callbacks.Callback):
         self.best_epoch: int | None = None
         self.best_weights: list[np.ndarray] | None = None
         self.best_forecast: np.ndarray | None = None
+        self.best_steps: list[float] = []
         self.stopped: str | None = None
 
     def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
@@ -263,7 +305,8 @@ class _Validation(keras.callbacks.Callback):
         if loss is not None and not math.isfinite(float(loss)):
             self._diverged(f"the loss became {float(loss)} at epoch {epoch + 1}")
             return
-        forecast = _forecast(self.model, self.data.x_valid, self.data.scaler)
+        data = self.data
+        forecast = _forecast(self.model, data.x_valid, data.assembly, data.base_valid)
         score = mae(forecast, self.data.y_valid)
         if not math.isfinite(score):
             self._diverged(f"the forecasts became {score} at epoch {epoch + 1}")
@@ -274,6 +317,7 @@ class _Validation(keras.callbacks.Callback):
             self.best, self.best_epoch = score, epoch
             self.best_weights = self.model.get_weights()
             self.best_forecast = forecast
+            self.best_steps = np.mean(np.abs(forecast - data.y_valid), axis=0).tolist()
         elif self.patience is not None and epoch - self.best_epoch >= self.patience:
             self._stop("early_stopping")
         if self.on_epoch is not None:
@@ -308,4 +352,5 @@ class _Validation(keras.callbacks.Callback):
             epochs=self.trained + initial_epoch,
             curve=self.curve,
             forecast=self.best_forecast,
+            step_maes=self.best_steps,
         )

@@ -27,11 +27,11 @@ class Yardstick:
     has_test: bool = False
 
     @classmethod
-    def measure(cls, series: Series, folds: list[Fold]) -> Yardstick:
+    def measure(cls, series: Series, folds: list[Fold], horizon: int = 1) -> Yardstick:
         scale, lag = mase_scale(series)
         end = len(series.values)
         return cls(
-            baselines=tuple(score_baselines(series, folds)),
+            baselines=tuple(score_baselines(series, folds, horizon)),
             mase_scale=None if scale is None else round(scale, 6),
             mase_lag=lag,
             noise_floor=_rounded(series.noise_floor()),

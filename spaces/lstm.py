@@ -1,19 +1,23 @@
-"""LSTM forecasters for the course's exercise series: depth, width, direction, rate, loss."""
+"""LSTM forecasters for the course's exercise series that see the season: a window, the
+values a year and two years back, a linear skip; depth, width, rate, loss and transform."""
 
 from search import Boolean, Choice, Float, Int, Space
 
 space = Space(
     data="course-exercise",
     cell="lstm",
-    depth=Int(1, 3),  # stacked layers; each has its own units
-    units=Int(16, 128, step=16),
-    bidirectional=Boolean(),
-    learning_rate=Float(1e-5, 1e-2, log=True),
-    loss=Choice("huber", "mse", "mae"),
+    depth=Int(1, 2),  # stacked layers; each has its own units
+    units=Int(16, 64, step=16),
+    learning_rate=Float(1e-3, 1e-2, log=True),
+    loss=Choice("huber", "mse"),
     optimizer="adam",
-    batch_size=Choice(32, 64, 128),
-    window=Choice(20, 30, 40),
+    batch_size=Choice(32, 64),
+    window=Choice(20, 30),
     scaling="standard",  # standardised on the training part
+    seasonal_lags=True,  # and the values around 365 and 730 days back, beside the window
+    linear_skip=True,  # plus a linear autoregression of every input, trained with it
+    calendar=Boolean(),  # the day of the year, as a sine and cosine pair
+    transform=Choice("none", "difference"),
     epochs=100,
     patience=10,
     seed=42,

@@ -10,12 +10,16 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
+import numpy as np
 import pytest
 from conftest import code, write_space
 
 from search.cli import main
 
 DAYS = "".join(f"2024-01-{day:02d},{day}\n" for day in range(1, 29))
+HUNDRED_DAYS = "".join(
+    f"{day},{i % 9}\n" for i, day in enumerate(np.arange("2024-01-01", "2024-04-10", dtype="M8[D]"))
+)
 
 
 def _numbers(count: int, start: int = 0) -> str:
@@ -127,6 +131,51 @@ CASES = [
         "use --fill interpolate or --fill previous",
         arguments=["--data", CSV],
         files={"data.csv": "y\n" + _numbers(10) + "\nNA\n" + _numbers(30)},
+    ),
+    case(
+        "feature-column-does-not-exist",
+        "data.csv: no feature column 'temp'; the columns are 'date', 'y', 'heat'",
+        arguments=["--data", CSV, "--column", "y", "--features", "temp"],
+        files={
+            "data.csv": "date,y,heat\n" + "".join(f"2024-01-{d:02d},{d},1\n" for d in range(1, 29))
+        },
+    ),
+    case(
+        "feature-column-has-gaps",
+        "data.csv: feature column 'heat' has 1 missing values, the first at 2024-01-03",
+        "a feature needs a value at every time step",
+        arguments=["--data", CSV, "--column", "y", "--features", "heat"],
+        files={
+            "data.csv": "date,y,heat\n"
+            + "".join(f"2024-01-{d:02d},{d},{'' if d == 3 else 1}\n" for d in range(1, 29))
+        },
+    ),
+    case(
+        "known-column-not-a-feature",
+        "field 'known': names columns known in advance; each must also be among the features",
+        arguments=["--data", CSV, "--column", "y", "--known", "heat"],
+        files={
+            "data.csv": "date,y,heat\n" + "".join(f"2024-01-{d:02d},{d},1\n" for d in range(1, 29))
+        },
+    ),
+    case(
+        "features-on-a-built-in-series",
+        "course-exercise is a built-in series: --column, --time-column, --fill, --features",
+        arguments=["--features", "heat"],
+    ),
+    case(
+        "seasonal-lags-season-longer-than-the-training-part",
+        "the training part (70 values) is too short for lags one season back (season 60)",
+        arguments=["--data", CSV, "--column", "y", "--season", "60"],
+        fields={"window": 4, "seasonal_lags": True},
+        files={"data.csv": "date,y\n" + HUNDRED_DAYS},
+    ),
+    case(
+        "calendar-without-a-season",
+        "calendar needs a season, and none is known",
+        arguments=["--data", CSV, "--column", "y", "--season", "none"],
+        fields={"window": 4, "calendar": code("Boolean()")},
+        files={"data.csv": "date,y\n" + HUNDRED_DAYS},
     ),
     case(
         "data-time-gaps",

@@ -91,8 +91,12 @@ def test_nothing_of_the_validation_or_test_part_reaches_training(tmp_path):
     test_only[series.test_start :] *= -3.0
     sealed = replace(series, values=test_only)
     for kind in ("standard", "course"):
-        a = Trainer(series, epochs=1, patience=None, folds=2).prepare(20, kind, 0)
-        b = Trainer(other, epochs=1, patience=None, folds=2).prepare(20, kind, 0)
+        a = Trainer(series, epochs=1, patience=None, folds=2).prepared(
+            {"window": 20, "scaling": kind}, 0
+        )
+        b = Trainer(other, epochs=1, patience=None, folds=2).prepared(
+            {"window": 20, "scaling": kind}, 0
+        )
         assert a.scaler == b.scaler
         assert np.array_equal(a.x, b.x) and np.array_equal(a.y, b.y)
         # The last training label is the value just before the first fold, never later.
@@ -100,8 +104,12 @@ def test_nothing_of_the_validation_or_test_part_reaches_training(tmp_path):
             a.scaler.transform(series.values[series.split - 1 :][:1])[0]
         )
         for fold in (0, 1):
-            c = Trainer(sealed, epochs=1, patience=None, folds=2).prepare(20, kind, fold)
-            d = Trainer(series, epochs=1, patience=None, folds=2).prepare(20, kind, fold)
+            c = Trainer(sealed, epochs=1, patience=None, folds=2).prepared(
+                {"window": 20, "scaling": kind}, fold
+            )
+            d = Trainer(series, epochs=1, patience=None, folds=2).prepared(
+                {"window": 20, "scaling": kind}, fold
+            )
             assert np.array_equal(c.x, d.x) and np.array_equal(c.x_valid, d.x_valid)
             assert np.array_equal(c.y_valid, d.y_valid) and c.scaler == d.scaler
 
@@ -112,7 +120,7 @@ def test_each_fold_trains_on_everything_before_its_block_with_its_own_scaling():
     blocks = [(f.start, f.end) for f in trainer.folds]
     assert blocks == [(3000, 3217), (3217, 3434), (3434, 3651)]
     for index, (start, end) in enumerate(blocks):
-        data = trainer.prepare(20, "standard", index)
+        data = trainer.prepared({"window": 20, "scaling": "standard"}, index)
         assert len(data.y) == start - 20 and len(data.y_valid) == end - start
         assert data.scaler.mean == pytest.approx(float(np.mean(series.values[:start])), rel=1e-6)
     assert trainer.step(2, 4) == 2 * trainer.epochs + 4

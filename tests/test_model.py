@@ -7,7 +7,9 @@ import numpy as np
 import pytest
 
 from search.data import Scaler
-from search.model import build_model, stand_alone
+from search.inputs import Assembly, InputSpec
+from search.inputs.standalone import stand_alone
+from search.model import build_model
 from search.vocabulary import describe, layer_units
 
 BASE = {
@@ -67,11 +69,28 @@ def test_optimizer_loss_and_rate_come_from_the_configuration():
 
 def test_the_stand_alone_model_reads_raw_windows_and_loads_safely(tmp_path):
     model = build_model(_config(), jit_compile=False)
-    scaler = Scaler("standard", mean=50.0, std=10.0)
+    assembly = Assembly(InputSpec(6), Scaler("standard", mean=50.0, std=10.0))
     raw = np.random.RandomState(0).uniform(30, 70, size=(5, 6)).astype("float32")
+    scaler = assembly.scaler
     expected = scaler.inverse(model.predict_on_batch(scaler.transform(raw)[..., None])[:, 0])
-    wrapped = stand_alone(model, scaler, 6)
+    wrapped = stand_alone(model, assembly)
     path = tmp_path / "model.keras"
     wrapped.save(path)
     loaded = keras.saving.load_model(path, safe_mode=True)
     assert np.allclose(loaded.predict_on_batch(raw), expected, atol=1e-4)
+
+
+def test_a_conv_front_end_and_a_linear_skip_are_built_in_layers_around_the_recurrent_ones():
+    spec = InputSpec(6, lags=(14, 13), features=("t",), phases=(7,))
+    model = build_model(
+        _config(conv_filters=4, conv_kernel=3, linear_skip=True), spec, jit_compile=False
+    )
+    conv = [lay for lay in model.layers if isinstance(lay, keras.layers.Conv1D)]
+    assert conv and conv[0].padding == "causal" and conv[0].filters == 4
+    skip = model.get_layer("linear_skip")
+    # The skip sees every input: the window's 6 steps x 2 channels and the 4 extra values.
+    assert skip.kernel.shape == (6 * 2 + 2 + 2, 1)
+    assert {t.name for t in model.inputs} == {"window", "extra"}
+    assert describe({**_config(conv_filters=4, linear_skip=True, seasonal_lags=True)}) == (
+        "Conv4 LSTM 4 +lags +skip"
+    )

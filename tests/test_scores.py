@@ -109,7 +109,9 @@ def test_no_scored_forecast_sees_its_own_label_through_a_filled_gap(gappy_csv, t
     source = DataSource(str(path), column="y", fill="interpolate", split=240, test=80)
     series = source.load()
     assert series.filled[gaps].all() and not series.filled[gaps + 1].any()
-    base = Trainer(series, epochs=1, patience=None).prepare(8, "standard", 0)
+    base = Trainer(series, epochs=1, patience=None).prepared(
+        {"window": 8, "scaling": "standard"}, 0
+    )
     # Filled points are never labels: only the real values of the validation part are scored.
     assert len(base.y_valid) == len(series.labels(series.split, series.test_start))
     assert len(base.y_valid) == np.sum(~series.filled[series.split : series.test_start]) < 80
@@ -125,7 +127,9 @@ def test_no_scored_forecast_sees_its_own_label_through_a_filled_gap(gappy_csv, t
         other = tmp_path / "changed.csv"
         changed.to_csv(other, index=False)
         moved = DataSource(str(other), column="y", fill="interpolate", split=240, test=80)
-        prepared = Trainer(moved.load(), epochs=1, patience=None).prepare(8, "standard", 0)
+        prepared = Trainer(moved.load(), epochs=1, patience=None).prepared(
+            {"window": 8, "scaling": "standard"}, 0
+        )
         row = labels.index(spike)
         assert np.array_equal(prepared.x_valid[row], base.x_valid[row])
         # The value before the spike is the last real one carried forward.

@@ -59,7 +59,7 @@ def test_standard_scaling_comes_from_the_training_part_of_each_fold():
     series = builtin_series("course-lecture")
     trainer = Trainer(series, epochs=1, patience=None, folds=2)
     for index, fold in enumerate(trainer.folds):
-        data = trainer.prepare(20, "standard", index)
+        data = trainer.prepared({"window": 20, "scaling": "standard"}, index)
         train = series.values[: fold.start].astype("float64")
         # What the model reads is the training part standardised: mean 0, deviation 1
         # over the training labels, whatever the validation part holds.

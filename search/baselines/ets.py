@@ -38,6 +38,7 @@ class ETS(Baseline):
         self.seasons = seasons
         self.season = usable_season(seasons, split)
         self._fitted: np.ndarray | None = None
+        self.params: dict = {}
 
     def describe(self) -> str:
         if self.season:
@@ -86,9 +87,29 @@ class ETS(Baseline):
         if not np.isfinite(fitted).all():
             raise Unfit("its forecasts are not finite numbers (the fit did not converge)")
         self._fitted = fitted
+        self.params = dict(params)
+        self._states = (
+            np.asarray(forward.level, "float64"),
+            np.asarray(forward.trend, "float64"),
+            np.asarray(forward.season, "float64") if self.season else None,
+        )
 
     def forecast(self, series: Series, labels: np.ndarray) -> np.ndarray:
         return self._fitted[labels]
+
+    def forecast_ahead(self, series: Series, origins: np.ndarray, horizon: int) -> np.ndarray:
+        """From the states after the value before each origin: level plus the trend times
+        the steps ahead plus the season's last known value at that phase."""
+        if horizon == 1:
+            return self.forecast(series, origins)[:, None]
+        level, trend, season = self._states
+        before = np.asarray(origins)[:, None] - 1
+        steps = np.arange(1, horizon + 1)[None, :]
+        forecast = level[before] + steps * trend[before]
+        if season is not None:
+            m = self.season
+            forecast = forecast + season[before + steps - m * ((steps - 1) // m + 1)]
+        return forecast
 
 
 def _carried(series: Series) -> np.ndarray:

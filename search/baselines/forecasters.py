@@ -1,7 +1,9 @@
 """The simple forecasters a network has to beat.
 
 Each is fitted on the values before a point (``fit``) and then forecasts any later label one
-step ahead from the real values before it (``forecast``), exactly as a trial does.
+step ahead from the real values before it (``forecast``), exactly as a trial does; or
+``horizon`` steps from each origin (``forecast_ahead``), each step's forecast fed back as
+the next input.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from search.data import Series, lagged, window_lags
+from search.data import Series, lagged, seasonal_lags, window_lags
 
 
 class Unfit(Exception):
@@ -31,11 +33,34 @@ class Baseline:
     def forecast(self, series: Series, labels: np.ndarray) -> np.ndarray:
         raise NotImplementedError
 
+    # How many values before a point the forecaster reads.
+    reach = 1
+
+    def next_values(self, past: np.ndarray) -> np.ndarray:
+        """The next value after each row of ``past`` (oldest first, ``reach`` wide)."""
+        raise NotImplementedError
+
+    def forecast_ahead(self, series: Series, origins: np.ndarray, horizon: int) -> np.ndarray:
+        """``(n, horizon)``: the next ``horizon`` values from each origin, from the real
+        values before it, each forecast fed back as the next input."""
+        if horizon == 1:
+            return self.forecast(series, origins)[:, None]
+        past = lagged(series, origins, window_lags(self.reach)).astype("float64")
+        steps = []
+        for _ in range(horizon):
+            step = self.next_values(past)
+            steps.append(step)
+            past = np.c_[past[:, 1:], step]
+        return np.stack(steps, axis=1)
+
 
 class Naive(Baseline):
     """The last value."""
 
     name = "naive"
+
+    def next_values(self, past: np.ndarray) -> np.ndarray:
+        return past[:, -1]
 
     def describe(self) -> str:
         return "the last value"
@@ -51,6 +76,10 @@ class MovingAverage(Baseline):
 
     def __init__(self, window: int):
         self.window = window
+        self.reach = window
+
+    def next_values(self, past: np.ndarray) -> np.ndarray:
+        return past.mean(axis=1)
 
     def describe(self) -> str:
         return f"the mean of the last {self.window} values"
@@ -65,6 +94,10 @@ class SeasonalNaive(Baseline):
     def __init__(self, season: int | None):
         self.season = season
         self.name = f"seasonal_naive_{season}" if season else "seasonal_naive"
+        self.reach = season or 1
+
+    def next_values(self, past: np.ndarray) -> np.ndarray:
+        return past[:, -self.reach]
 
     def describe(self) -> str:
         if not self.season:
@@ -92,6 +125,10 @@ class LinearAR(Baseline):
         self.lags = np.array(sorted(set(lags), reverse=True))
         self._description = description
         self.coef: np.ndarray | None = None
+        self.reach = int(self.lags.max())
+
+    def next_values(self, past: np.ndarray) -> np.ndarray:
+        return np.c_[past[:, self.reach - self.lags], np.ones(len(past))] @ self.coef
 
     def describe(self) -> str:
         return self._description
@@ -117,28 +154,6 @@ class LinearAR(Baseline):
 def linear_ar(window: int) -> LinearAR:
     """The linear autoregression on the last ``window`` values."""
     return LinearAR("linear_ar", window_lags(window), f"least squares on the last {window} values")
-
-
-def seasonal_lags(seasons: Sequence[int], window: int, split: int) -> tuple[list[int], list[int]]:
-    """The lags of a seasonal autoregression and the seasons it leaves out.
-
-    Around one and two seasons back (s-1, s, s+1 and 2s for each season s), each lag not
-    already in the window is added while it leaves at least two training rows per
-    coefficient before ``split``; a season none of whose lags fit is left out.
-    """
-    lags, left_out = [int(lag) for lag in window_lags(window)], []
-    for season in seasons:
-        added = False
-        for group in ((season - 1, season, season + 1), (2 * season,)):
-            wanted = [lag for lag in group if lag not in lags]
-            if not wanted:
-                added = True
-            elif split - max(wanted) >= 2 * (len(lags) + len(wanted) + 1):
-                lags += wanted
-                added = True
-        if not added:
-            left_out.append(season)
-    return lags, left_out
 
 
 class SeasonalAR(LinearAR):

@@ -22,8 +22,7 @@ from search.baselines.forecasters import (
     Unfit,
     linear_ar,
 )
-from search.data import Fold, Series
-from search.metrics import mae
+from search.data import Fold, Series, actual
 
 
 @dataclass(frozen=True)
@@ -36,13 +35,24 @@ class BaselineScore:
     test_mae: float | None = None
     fold_maes: tuple[float, ...] = field(default=())
     error: str | None = None
+    step_maes: tuple[float, ...] = field(default=())
 
     def get_config(self) -> dict[str, Any]:
-        return {**asdict(self), "fold_maes": list(self.fold_maes)}
+        return {
+            **asdict(self),
+            "fold_maes": list(self.fold_maes),
+            "step_maes": list(self.step_maes),
+        }
 
     @classmethod
     def from_config(cls, config: dict[str, Any]) -> BaselineScore:
-        return cls(**{**config, "fold_maes": tuple(config.get("fold_maes") or ())})
+        return cls(
+            **{
+                **config,
+                "fold_maes": tuple(config.get("fold_maes") or ()),
+                "step_maes": tuple(config.get("step_maes") or ()),
+            }
+        )
 
 
 def baselines_for(series: Series) -> list[Baseline]:
@@ -60,22 +70,29 @@ def baselines_for(series: Series) -> list[Baseline]:
     ]
 
 
-def score_baselines(series: Series, folds: list[Fold]) -> list[BaselineScore]:
-    """Each baseline's validation MAE (mean over ``folds``), per-fold MAEs and test MAE."""
-    return [_score(baseline, series, folds) for baseline in baselines_for(series)]
+def score_baselines(series: Series, folds: list[Fold], horizon: int = 1) -> list[BaselineScore]:
+    """Each baseline's validation MAE (mean over ``folds``), per-fold MAEs and test MAE,
+    over ``horizon`` steps from each origin, as the trials are scored."""
+    return [_score(baseline, series, folds, horizon) for baseline in baselines_for(series)]
 
 
-def _score(baseline: Baseline, series: Series, folds: list[Fold]) -> BaselineScore:
-    maes = []
+def _score(baseline: Baseline, series: Series, folds: list[Fold], horizon: int) -> BaselineScore:
+    maes, steps = [], []
+
+    def errors(start: int, end: int) -> np.ndarray:
+        origins = series.origins(start, end, horizon)
+        forecast = baseline.forecast_ahead(series, origins, horizon)
+        return np.abs(forecast - actual(series, origins, horizon))
+
     try:
         for fold in folds:
             baseline.fit(series, fold.start)
-            labels = series.labels(fold.start, fold.end)
-            maes.append(mae(baseline.forecast(series, labels), series.values[labels]))
+            error = errors(fold.start, fold.end)
+            maes.append(float(np.mean(error)))
+            steps.append(error.mean(axis=0))
         test = None
         if series.has_test:
-            labels = series.labels(series.test_start, len(series.values))
-            test = mae(baseline.forecast(series, labels), series.values[labels])
+            test = float(np.mean(errors(series.test_start, len(series.values))))
     except Unfit as exc:
         return BaselineScore(baseline.name, baseline.describe(), error=f"cannot be fitted: {exc}")
     if not all(np.isfinite(maes)):
@@ -90,6 +107,7 @@ def _score(baseline: Baseline, series: Series, folds: list[Fold]) -> BaselineSco
         val_mae=round(float(np.mean(maes)), 6),
         test_mae=None if test is None else round(test, 6),
         fold_maes=tuple(round(m, 6) for m in maes),
+        step_maes=tuple(round(float(m), 6) for m in np.mean(steps, axis=0)) if horizon > 1 else (),
     )
 
 

@@ -86,6 +86,14 @@ def seasons(text: str) -> tuple[int, ...]:
     return periods
 
 
+def columns(text: str) -> tuple[str, ...]:
+    """Column names separated by commas, such as ``temperature,price``."""
+    names = tuple(part.strip() for part in text.split(","))
+    if not all(names):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a list of column names such as a,b")
+    return names
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse with its errors on one line, as every other error of this command line:
     argparse's default puts the whole usage (eleven lines for ``run``) before the one
@@ -129,6 +137,13 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="K",
         help="rolling-origin validation: cut the validation part into K blocks, each "
         "forecast by a model trained on everything before it (default 1)",
+    )
+    run.add_argument(
+        "--horizon",
+        type=positive_int,
+        metavar="H",
+        help="forecast H steps at once from every origin, one output per step; the MAE "
+        "averages the steps (default 1)",
     )
     _data_options(run, split=True)
     run.add_argument("--out", metavar="DIR", help="the out directory (default results/<space>)")
@@ -221,6 +236,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     reproduce.add_argument("--storage", metavar="URL", help="the study's storage, if not the run's")
 
+    example = commands.add_parser(
+        "example",
+        help="write an example series to a CSV file, to try the product on",
+        description="Write an example series to a CSV file. demand: a year of half-hourly "
+        "electricity demand with daily and weekly seasons, driven by a temperature column.",
+    )
+    example.add_argument("name", choices=("demand",), help="which example")
+    example.add_argument("path", metavar="FILE.csv", help="where to write it")
+
     lr_find = commands.add_parser(
         "lr-find",
         parents=[common],
@@ -261,7 +285,7 @@ def build_parser() -> argparse.ArgumentParser:
 def _data_options(parser: argparse.ArgumentParser, *, split: bool) -> None:
     """The options that choose a series: ``--data``, ``--column``, ``--time-column``,
     ``--split`` (where the validation part starts), ``--test`` (the test part),
-    ``--season`` and ``--fill``."""
+    ``--season``, ``--fill``, ``--features`` and ``--known``."""
     from search.data import FILLS
 
     parser.add_argument("--data", metavar="FILE.csv", help="a CSV file, or a built-in series name")
@@ -290,3 +314,18 @@ def _data_options(parser: argparse.ArgumentParser, *, split: bool) -> None:
             "time stamps' frequency; 365 for the built-in series)",
         )
     parser.add_argument("--fill", choices=FILLS, help="fill missing values and time gaps")
+    if split:
+        parser.add_argument(
+            "--features",
+            type=columns,
+            metavar="COLUMNS",
+            help="exogenous CSV columns the models read beside the values, such as "
+            "temperature,price; each needs a value at every time step",
+        )
+        parser.add_argument(
+            "--known",
+            type=columns,
+            metavar="COLUMNS",
+            help="those of the features known in advance (a calendar, a plan): a forecast "
+            "also reads their value at its own time",
+        )

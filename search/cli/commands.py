@@ -33,7 +33,10 @@ def run(args: argparse.Namespace) -> int:
         test=args.test,
         fill=args.fill,
         season=args.season,
+        features=args.features,
+        known=args.known,
         folds=args.folds,
+        horizon=args.horizon,
         out=args.out,
         storage=args.storage,
         study=args.study,
@@ -69,13 +72,19 @@ def forecast(args: argparse.Namespace) -> int:
     from search.best_model import load_best
     from search.data import DataSource
     from search.files import write_csv
-    from search.forecasting import FORECAST_FILE, forecast_table
+    from search.forecasting import FORECAST_FILE, forecast_table, model_inputs
     from search.runs import load_run, run_identity, run_series
 
     model, info = load_best(args.out)
     if args.data:
+        spec = model_inputs(info)
         source = DataSource(
-            args.data, column=args.column, time_column=args.time_column, fill=args.fill
+            args.data,
+            column=args.column,
+            time_column=args.time_column,
+            fill=args.fill,
+            features=spec.features,
+            known=spec.known,
         )
         series = source.load()
     else:
@@ -122,7 +131,18 @@ def lr_find(args: argparse.Namespace) -> int:
     options = RunOptions(
         **{
             k: getattr(args, k)
-            for k in ("data", "column", "time_column", "split", "test", "fill", "season", "seed")
+            for k in (
+                "data",
+                "column",
+                "time_column",
+                "split",
+                "test",
+                "fill",
+                "season",
+                "features",
+                "known",
+                "seed",
+            )
         }
     )
     space = with_options(declared, options, args.space)
@@ -147,4 +167,17 @@ def lr_find(args: argparse.Namespace) -> int:
         f"{config['loss']}): {test.rule()} ({result.rates[result.lowest]:.3g}); "
         f"{len(result.rates)} steps, {_SWEEP_ENDS[result.stopped]} -> {paths['png']}"
     )
+    return 0
+
+
+def example(args: argparse.Namespace) -> int:
+    from search.data.examples import demand
+    from search.files import write_csv
+
+    table = demand()
+    path = Path(args.path)
+    if path.is_dir():
+        raise UsageError(f"{path}: is a directory; give a file name such as demand.csv")
+    write_csv(table, path)
+    print(f"{args.name}: {len(table)} rows ({', '.join(table.columns)}) -> {path}")
     return 0

@@ -19,6 +19,7 @@ _COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "forecast": commands.forecast,
     "reproduce": commands.reproduce_trial,
     "lr-find": commands.lr_find,
+    "example": commands.example,
 }
 
 

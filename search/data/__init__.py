@@ -10,10 +10,10 @@ from search.data.parts import (
     resolve_parts,
 )
 from search.data.scaling import SCALINGS, Scaler
-from search.data.seasons import seasons_of
+from search.data.seasons import seasonal_lags, seasons_of
 from search.data.series import Series
 from search.data.source import DataSource
-from search.data.windows import lagged, window_lags
+from search.data.windows import actual, lagged, window_lags
 
 __all__ = [
     "BUILTIN_NAMES",
@@ -25,11 +25,13 @@ __all__ = [
     "Fold",
     "Scaler",
     "Series",
+    "actual",
     "backtest_folds",
     "builtin_series",
     "lagged",
     "read_csv_series",
     "resolve_parts",
+    "seasonal_lags",
     "seasons_of",
     "window_lags",
 ]

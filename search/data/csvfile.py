@@ -27,6 +27,8 @@ def read_csv_series(
     test: int | float | None = None,
     fill: str | None = None,
     seasons: tuple[int, ...] | None = None,
+    features: tuple[str, ...] = (),
+    known: tuple[str, ...] = (),
 ) -> Series:
     """The series in ``column`` of a CSV file whose rows are in time order.
 
@@ -36,17 +38,23 @@ def read_csv_series(
     validates. ``fill`` (``interpolate`` or ``previous``) fills missing values and gaps in
     the time column; without it they are an error. A time column, given or found by name,
     is kept for plots and forecasts, and gives the seasons unless ``seasons`` are given.
+    ``features`` are exogenous columns read beside the values; each must hold a number at
+    every time step (nothing fills them). ``known`` names those known in advance.
     """
     path = Path(path)
     table = _read_table(path)
     column = _pick_column(table, column, time_column, path)
     time_column = _pick_time_column(table, time_column, column, path)
 
+    _check_features(table, features, known, column, time_column, path)
     values = _numbers(table[column], column, path)
+    columns = {name: _numbers(table[name], name, path) for name in features}
     time = _time_values(table[time_column], time_column, path) if time_column else None
     if time is not None:
-        values, time = _regularise(values, time, time_column, path, fill)
+        values, time, columns = _regularise(values, time, time_column, path, fill, columns)
+    columns = _trimmed(columns, values)
     values, time, filled, causal = _fill_missing(values, time, column, path, fill)
+    _check_complete(columns, time, path)
     if len(values) < 2:
         raise DataError(f"{path}: column {column!r} has {len(values)} value; need at least 2")
     first, test_start = resolve_parts(
@@ -61,7 +69,51 @@ def read_csv_series(
         filled=filled,
         causal=None if causal is None else causal.astype("float32"),
         seasons=seasons_of(time) if seasons is None else seasons,
+        features={name: column.astype("float32") for name, column in columns.items()},
+        known=tuple(known),
     )
+
+
+def _check_features(
+    table: pd.DataFrame,
+    features: tuple[str, ...],
+    known: tuple[str, ...],
+    column: str,
+    time_column: str | None,
+    path: Path,
+) -> None:
+    listed = ", ".join(repr(name) for name in table.columns)
+    for name in features:
+        if name not in table.columns:
+            raise DataError(f"{path}: no feature column {name!r}; the columns are {listed}")
+        if name in (column, time_column):
+            what = "forecast" if name == column else "time"
+            raise DataError(f"{path}: {name!r} is the {what} column; it cannot also be a feature")
+    for name in known:
+        if name not in features:
+            raise DataError(f"{path}: known column {name!r} is not among the features; add it")
+
+
+def _trimmed(columns: dict[str, np.ndarray], values: np.ndarray) -> dict[str, np.ndarray]:
+    """The feature columns cut as ``_fill_missing`` cuts the values: from the first value
+    to the last."""
+    present = np.flatnonzero(~np.isnan(values))
+    if not len(present):
+        return columns
+    kept = slice(int(present[0]), int(present[-1]) + 1)
+    return {name: column[kept] for name, column in columns.items()}
+
+
+def _check_complete(columns: dict[str, np.ndarray], time: np.ndarray | None, path: Path) -> None:
+    for name, column in columns.items():
+        missing = np.isnan(column)
+        if missing.any():
+            first = int(np.flatnonzero(missing)[0])
+            where = f"at {time[first]}" if time is not None else f"on line {_line(first)}"
+            raise DataError(
+                f"{path}: feature column {name!r} has {int(missing.sum())} missing values, "
+                f"the first {where}; a feature needs a value at every time step"
+            )
 
 
 def _read_table(path: Path) -> pd.DataFrame:
@@ -205,16 +257,22 @@ def _time_values(raw: pd.Series, column: str, path: Path) -> np.ndarray:
 
 
 def _regularise(
-    values: np.ndarray, time: np.ndarray, column: str, path: Path, fill: str | None
-) -> tuple[np.ndarray, np.ndarray]:
-    """Find missing time steps (gaps); with ``fill``, insert them as missing values.
+    values: np.ndarray,
+    time: np.ndarray,
+    column: str,
+    path: Path,
+    fill: str | None,
+    columns: dict[str, np.ndarray],
+) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
+    """Find missing time steps (gaps); with ``fill``, insert them as missing values (in
+    ``columns`` too).
 
     The usual step is the most common one. Each step counts as that many usual steps,
     rounded, so that float time stamps (0.1, 0.2, 0.30000000000000004) and calendar months
     (28 to 31 days) are one step each, and a step never counts as less than one.
     """
     if len(time) < 3:
-        return values, time
+        return values, time, columns
     steps = np.diff(time)
     with np.errstate(all="ignore"):  # steps of absurd stamps may overflow: no gap then
         if steps.dtype.kind == "f":
@@ -225,12 +283,12 @@ def _regularise(
         else:
             usual = pd.Series(steps).mode().to_numpy()
         if len(usual) == 0 or not usual[0] > usual.dtype.type(0):
-            return values, time
+            return values, time, columns
         step = usual[0]
         counts = np.maximum(np.rint(steps / step), 1.0)
     gaps = counts > 1
     if not gaps.any():
-        return values, time
+        return values, time, columns
     missing = float(np.sum(counts - 1))
     row = int(np.flatnonzero(gaps)[0])
     where = f"the first after line {_line(row)} ({time[row]})"
@@ -250,13 +308,17 @@ def _regularise(
         )
     positions = np.concatenate([[0], np.cumsum(counts.astype("int64"))])
     slots = np.arange(positions[-1] + 1)
-    filled = np.full(len(slots), np.nan)
-    filled[positions] = values
+
+    def spread(column: np.ndarray) -> np.ndarray:
+        spaced = np.full(len(slots), np.nan)
+        spaced[positions] = column
+        return spaced
+
     # A missing slot's time is the last known time plus whole usual steps; the file's own
     # time stamps are kept where it has them.
     known = np.searchsorted(positions, slots, side="right") - 1
     grid = time[known] + (slots - positions[known]) * step
-    return filled, grid
+    return spread(values), grid, {name: spread(c) for name, c in columns.items()}
 
 
 def _fill_missing(

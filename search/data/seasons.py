@@ -7,6 +7,8 @@ monthly and quarterly data.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 
 _MINUTE = np.timedelta64(60, "s")
@@ -46,3 +48,25 @@ def frequency_name(time: np.ndarray | None) -> str | None:
     if minutes < 2 * 1440:
         return f"{minutes / 60:g} hours"
     return f"{minutes / 1440:g} days"
+
+
+def seasonal_lags(seasons: Sequence[int], window: int, split: int) -> tuple[list[int], list[int]]:
+    """The lags of a seasonal autoregression and the seasons it leaves out.
+
+    Around one and two seasons back (s-1, s, s+1 and 2s for each season s), each lag not
+    already in the window is added while it leaves at least two training rows per
+    coefficient before ``split``; a season none of whose lags fit is left out.
+    """
+    lags, left_out = list(range(window, 0, -1)), []
+    for season in seasons:
+        added = False
+        for group in ((season - 1, season, season + 1), (2 * season,)):
+            wanted = [lag for lag in group if lag not in lags]
+            if not wanted:
+                added = True
+            elif split - max(wanted) >= 2 * (len(lags) + len(wanted) + 1):
+                lags += wanted
+                added = True
+        if not added:
+            left_out.append(season)
+    return lags, left_out

@@ -21,6 +21,9 @@ class Series:
     with each gap carried forward from the value before it instead, which is all that a
     forecast made at the gap's end may know (see ``search.data.windows``).
     ``seasons`` are the series' seasonal periods, in steps, shortest first.
+    ``features`` holds exogenous columns by name, complete and aligned with ``values``;
+    those named in ``known`` are known in advance (a calendar, a plan), so a forecast of
+    the value at t may read their value at t.
     """
 
     name: str
@@ -33,6 +36,8 @@ class Series:
     causal: np.ndarray | None = field(default=None, repr=False)
     seasons: tuple[int, ...] = ()
     reference_window: int = 20
+    features: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
+    known: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.test_start < 0:
@@ -63,6 +68,20 @@ class Series:
         if self.filled is None:
             return positions
         return positions[~self.filled[start:end]]
+
+    def origins(self, start: int, end: int, horizon: int = 1) -> np.ndarray:
+        """The positions from ``start`` on from which ``horizon`` steps, all real values
+        before ``end``, are forecast: the points a forecast of ``horizon`` steps is trained
+        or scored on. With a horizon of 1, the part's real values."""
+        if horizon == 1:
+            return self.labels(start, end)
+        positions = np.arange(start, max(end - horizon + 1, start))
+        if self.filled is None or not len(positions):
+            return positions
+        gaps = np.concatenate([[0], np.cumsum(self.filled[start:end])])
+        # No filled value among the horizon's targets.
+        offsets = positions - start
+        return positions[gaps[offsets + horizon] - gaps[offsets] == 0]
 
     def real(self, start: int, end: int) -> np.ndarray:
         """The real values from ``start`` to ``end`` (excluded), filled ones left out."""
@@ -98,4 +117,7 @@ class Series:
             digest.update(f"test:{self.test_start}".encode())
         if self.filled is not None and self.filled.any():
             digest.update(np.packbits(self.filled).tobytes())
+        for name, column in self.features.items():
+            digest.update(f"feature:{name}:{name in self.known}".encode())
+            digest.update(np.ascontiguousarray(column, dtype=np.float32).tobytes())
         return digest.hexdigest()[:16]

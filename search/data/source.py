@@ -20,7 +20,8 @@ class DataSource:
     columns; ``split`` is where validation starts (a row or a training fraction); ``test``
     the test part at the end (rows or a fraction; 0 for none); ``fill`` how missing values
     are filled; ``season`` the seasonal periods (``None``: from the time stamps, or a year
-    for the built-ins; ``()``: no season).
+    for the built-ins; ``()``: no season); ``features`` the CSV's exogenous columns, and
+    ``known`` those of them known in advance.
     """
 
     data: str
@@ -30,6 +31,8 @@ class DataSource:
     test: int | float | None = None
     fill: str | None = None
     season: tuple[int, ...] | None = None
+    features: tuple[str, ...] = ()
+    known: tuple[str, ...] = ()
 
     @property
     def builtin(self) -> bool:
@@ -38,10 +41,10 @@ class DataSource:
     def load(self) -> Series:
         """The series, checked: a ``DataError`` with one line for anything unusable."""
         if self.builtin:
-            if self.column or self.time_column or self.fill:
+            if self.column or self.time_column or self.fill or self.features or self.known:
                 raise DataError(
-                    f"{self.data} is a built-in series: --column, --time-column and --fill "
-                    "apply to CSV files only"
+                    f"{self.data} is a built-in series: --column, --time-column, --fill, "
+                    "--features and --known apply to CSV files only"
                 )
             return builtin_series(
                 self.data,
@@ -68,6 +71,8 @@ class DataSource:
             test=self.test,
             fill=self.fill,
             seasons=self.season,
+            features=self.features,
+            known=self.known,
         )
 
     def resolved(self) -> DataSource:
@@ -80,6 +85,7 @@ class DataSource:
     def get_config(self) -> dict[str, Any]:
         config = asdict(self)
         config["season"] = None if self.season is None else list(self.season)
+        config["features"], config["known"] = list(self.features), list(self.known)
         return config
 
     @classmethod
@@ -87,4 +93,7 @@ class DataSource:
         known = {k: config.get(k) for k in cls.__dataclass_fields__}
         if known["season"] is not None:
             known["season"] = tuple(known["season"])
+        # Sources recorded before features existed have none.
+        known["features"] = tuple(known["features"] or ())
+        known["known"] = tuple(known["known"] or ())
         return cls(**known)

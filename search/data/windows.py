@@ -33,3 +33,8 @@ def lagged(series: Series, labels: np.ndarray, lags: np.ndarray) -> np.ndarray:
         late = positions > series.last_real[labels - 1][:, None]
         inputs = np.where(late, series.causal[positions], inputs)
     return np.ascontiguousarray(inputs, dtype="float32")
+
+
+def actual(series: Series, origins: np.ndarray, horizon: int = 1) -> np.ndarray:
+    """The values forecast from each origin, ``horizon`` steps: ``(n, horizon)``."""
+    return series.values[np.asarray(origins)[:, None] + np.arange(horizon)].astype("float64")

@@ -44,17 +44,20 @@ def sweep(
     keras.utils.set_random_seed(seed)
     keras.backend.clear_session()
     # The first fold's training part: the values before the validation part.
-    data = Trainer(series, epochs=1, patience=None).prepare(
-        int(config["window"]), config["scaling"], 0
-    )
+    trainer = Trainer(series, epochs=1, patience=None)
+    data = trainer.prepared(config, 0)
     batch = int(config["batch_size"])
     # Whole batches only, so that each batch's loss can be read off the running mean.
-    whole = (len(data.x) // batch) * batch
+    whole = (len(data.y) // batch) * batch
     if whole == 0:
-        raise ValueError(f"fewer training windows ({len(data.x)}) than one batch ({batch})")
-    x, y = data.x[-whole:], data.y[-whole:]
+        raise ValueError(f"fewer training windows ({len(data.y)}) than one batch ({batch})")
+    x = {k: v[-whole:] for k, v in data.x.items()} if isinstance(data.x, dict) else data.x[-whole:]
+    y = data.y[-whole:]
     model = build_model(
-        {**config, "learning_rate": test.start}, jit_compile=jit_compile, steps_per_execution=1
+        {**config, "learning_rate": test.start},
+        trainer.spec(config),
+        jit_compile=jit_compile,
+        steps_per_execution=1,
     )
     recorder = _Recorder(test)
     per_epoch = test.per == "epoch"

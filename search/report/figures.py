@@ -184,6 +184,17 @@ def curves(records: Sequence[TrialRecord], path: Path) -> Path:
     return save(fig, path)
 
 
+def steps(lines: dict[str, Sequence[float]], path: Path) -> Path:
+    """Validation MAE by step ahead, a line per forecaster."""
+    fig, ax = plt.subplots(figsize=WIDE)
+    for label, values in lines.items():
+        ax.plot(np.arange(1, len(values) + 1), values, marker=".", linewidth=1.3, label=label)
+    ax.set(title="Validation MAE by step ahead", xlabel="steps ahead", ylabel="validation MAE")
+    ax.legend(fontsize=8)
+    ax.grid(alpha=0.3)
+    return save(fig, path)
+
+
 def spaces(summary: pd.DataFrame, path: Path) -> Path:
     """The best val MAE of each space of a batch."""
     fig, ax = plt.subplots(figsize=(7, 0.5 * len(summary) + 1.5))

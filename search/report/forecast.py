@@ -11,8 +11,8 @@ import optuna
 
 from search.data import Series
 from search.report import figures
-from search.report.markdown import escape, figure
-from search.study import TrialRecord
+from search.report.markdown import escape, figure, table
+from search.study import RunIdentity, TrialRecord
 from search.study import records as rec
 
 FIGURES_DIR = "figures"
@@ -84,3 +84,28 @@ def _when(stamp: Any) -> str:
     if isinstance(stamp, np.datetime64):
         return escape(str(stamp)[:19].replace("T00:00:00", ""))
     return escape(stamp)
+
+
+def steps_section(identity: RunIdentity, best: TrialRecord, out: Path) -> str:
+    """With a horizon above 1: the chosen configuration's validation MAE at each step
+    ahead, beside the best baseline's."""
+    if len(best.step_maes) < 2:
+        return ""
+    lines = {f"trial {best.number}": best.step_maes}
+    baseline = identity.yardstick.best
+    if baseline is not None and len(baseline.step_maes) == len(best.step_maes):
+        lines[baseline.name] = list(baseline.step_maes)
+    figures.steps(lines, out / FIGURES_DIR / "steps.png")
+    rows = [
+        [step, *(values[step - 1] for values in lines.values())]
+        for step in range(1, len(best.step_maes) + 1)
+    ]
+    return "\n\n".join(
+        [
+            "## MAE by step ahead",
+            f"Each origin is forecast {len(best.step_maes)} steps at once; `val_mae` is the "
+            "mean over the steps. Errors grow with the distance from the last value known.",
+            figure(f"{FIGURES_DIR}/steps.png", "Validation MAE at each step ahead"),
+            table(["step", *(escape(k) for k in lines)], rows),
+        ]
+    )

@@ -16,7 +16,7 @@ import pandas as pd
 from search.data import Series
 from search.files import replace_file
 from search.report import analysis, figures
-from search.report.forecast import forecast_section
+from search.report.forecast import forecast_section, steps_section
 from search.report.headline import best_section, headline, reference_lines
 from search.report.markdown import escape, figure, table
 from search.report.range_tests import range_tests_section
@@ -53,6 +53,7 @@ def write_report(
             best_section(identity, records, ranked, out),
             _top(ranked, searched),
             forecast_section(study, ranked[0], series, out),
+            steps_section(identity, ranked[0], out),
             _history(identity, records, out),
             _mattered(study, identity, records, searched, out),
             range_tests_section(study, identity, ranked, out),

@@ -12,11 +12,15 @@ from typing import Any
 from search.data import SCALINGS
 from search.errors import SpaceError
 from search.space.dimensions import Auto, Boolean, Choice, Dimension, Float, Int
-from search.vocabulary import CELL_ALIASES, CELLS, LOSSES, OPTIMIZERS
+from search.vocabulary import CELL_ALIASES, CELLS, LOSSES, OPTIMIZERS, TRANSFORMS
 
 
 def _within(low: float, high: float, message: str) -> Callable[[Any], str | None]:
     return lambda value: None if low <= value <= high else message
+
+
+def _any(value: Any) -> str | None:
+    return None
 
 
 def _unit_interval(value: Any) -> str | None:
@@ -50,7 +54,7 @@ SEARCHABLE: dict[str, Field] = {
     "cell": Field(str, "lstm", _one_of(CELLS, CELL_ALIASES), (Choice,), True),
     "depth": Field(int, 1, _within(1, 8, "must be 1 to 8"), (Int, Choice), True),
     "units": Field(int, 32, _within(1, 4096, "must be 1 to 4096"), (Int, Choice), True),
-    "bidirectional": Field(bool, False, lambda v: None, (Boolean, Choice), True),
+    "bidirectional": Field(bool, False, _any, (Boolean, Choice), True),
     "dropout": Field(float, 0.0, _unit_interval, (Float, Choice), True),
     "optimizer": Field(str, "adam", _one_of(OPTIMIZERS), (Choice,), True),
     "momentum": Field(float, 0.9, _unit_interval, (Float, Choice), True),
@@ -65,6 +69,31 @@ SEARCHABLE: dict[str, Field] = {
     "batch_size": Field(int, 32, _within(1, 65536, "must be 1 to 65536"), (Int, Choice), False),
     "window": Field(int, 20, _within(1, 100000, "must be 1 or more"), (Int, Choice), False),
     "scaling": Field(str, "standard", _one_of(SCALINGS), (Choice,), False),
+    # What a model sees beside its window (search.inputs) and how it is shaped around it.
+    "seasonal_lags": Field(bool, False, _any, (Boolean, Choice), True),
+    "calendar": Field(bool, False, _any, (Boolean, Choice), True),
+    "exogenous": Field(bool, True, _any, (Boolean, Choice), True),
+    "transform": Field(str, "none", _one_of(TRANSFORMS), (Choice,), True),
+    "conv_filters": Field(
+        int, 0, _within(0, 4096, "must be 0 (none) to 4096"), (Int, Choice), True
+    ),
+    "conv_kernel": Field(int, 3, _within(1, 64, "must be 1 to 64"), (Int, Choice), True),
+    "linear_skip": Field(bool, False, _any, (Boolean, Choice), True),
+}
+
+# Fields added after the first version: a space's fingerprint leaves them out while they
+# hold their defaults, so that runs made before them still resume.
+LATER_FIELDS = {
+    name: SEARCHABLE[name].default
+    for name in (
+        "seasonal_lags",
+        "calendar",
+        "exogenous",
+        "transform",
+        "conv_filters",
+        "conv_kernel",
+        "linear_skip",
+    )
 }
 
 

@@ -19,7 +19,14 @@ MAX_SEED = 2**31 - 1
 
 # Settings added after the first version, and their defaults: a space's fingerprint leaves
 # them out while they are at their defaults, so that runs made before them still resume.
-LATER_DEFAULTS = {"test": None, "season": None, "folds": 1}
+LATER_DEFAULTS = {
+    "test": None,
+    "season": None,
+    "folds": 1,
+    "features": [],
+    "known": [],
+    "horizon": 1,
+}
 
 
 def check_settings(a: dict[str, Any]) -> None:
@@ -60,10 +67,26 @@ def check_settings(a: dict[str, Any]) -> None:
         f"must be a period in steps (2 to {MAX_SEASON}), a list of them such as [48, 336], "
         "0 for none, or None to take them from the time stamps",
     )
+    for name in ("features", "known"):
+        _require(
+            isinstance(a[name], list) and all(isinstance(c, str) and c for c in a[name]),
+            name,
+            "must be a list of column names",
+        )
+    _require(
+        set(a["known"]) <= set(a["features"]),
+        "known",
+        "names columns known in advance; each must also be among the features",
+    )
     _require(
         is_int(a["folds"]) and 1 <= a["folds"] <= MAX_FOLDS,
         "folds",
         f"must be a whole number from 1 to {MAX_FOLDS}",
+    )
+    _require(
+        is_int(a["horizon"]) and 1 <= a["horizon"] <= MAX_SEASON,
+        "horizon",
+        f"must be a whole number of steps from 1 to {MAX_SEASON}",
     )
     _require(
         is_int(a["epochs"]) and a["epochs"] >= 1, "epochs", "must be a whole number, 1 or more"

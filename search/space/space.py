@@ -13,9 +13,11 @@ from search.data import DataSource
 from search.errors import SpaceError
 from search.names import DATA_SETTINGS, KERAS_TUNER_ALGORITHMS, RESULT_KEYS, RESULT_SETTINGS
 from search.space.dimensions import Auto, Dimension
-from search.space.fields import SEARCHABLE, checked, is_int
+from search.space.fields import LATER_FIELDS, SEARCHABLE, checked, is_int
 from search.space.settings import LATER_DEFAULTS, check_settings
 from search.stopping import parse_duration
+
+_NONE = object()
 
 if TYPE_CHECKING:
     import keras_tuner as kt
@@ -51,7 +53,10 @@ class Space:
         test: int | float | None = None,
         fill: str | None = None,
         season: int | Sequence[int] | None = None,
+        features: Sequence[str] | None = (),
+        known: Sequence[str] | None = (),
         folds: int = 1,
+        horizon: int = 1,
         units_per_layer: bool = True,
         points: Mapping[str, Mapping[str, Any]] | None = None,
         build_model: Callable[[kt.HyperParameters], Any] | None = None,
@@ -74,6 +79,10 @@ class Space:
             hint = f"; did you mean {close[0]!r}?" if close else ""
             raise SpaceError(f"unknown field{hint}", field=unknown[0])
         settings = {k: v for k, v in locals().items() if k not in ("self", "fields", "unknown")}
+        for setting in ("features", "known"):  # a name alone, a sequence, or None for none
+            value = settings[setting]
+            value = [value] if isinstance(value, str) else value
+            settings[setting] = list(value) if isinstance(value, (list, tuple)) else (value or [])
         self._arguments = {**settings, **fields}
         self.name = name
         self.description = description
@@ -126,6 +135,8 @@ class Space:
         value = self._arguments[name]
         if name == "budget" and value is not None:
             return parse_duration(value)
+        if name in ("features", "known"):
+            return tuple(value)
         if name == "season" and value is not None:
             return tuple(sorted({value} if is_int(value) else set(value))) if value else ()
         return value
@@ -279,6 +290,9 @@ class Space:
         for name, default in LATER_DEFAULTS.items():
             if kept.get(name) == default:
                 kept.pop(name, None)
+        kept["fields"] = {
+            k: v for k, v in kept["fields"].items() if LATER_FIELDS.get(k, _NONE) != v
+        }
         text = json.dumps(kept, sort_keys=True, default=repr)
         return hashlib.sha256(text.encode()).hexdigest()[:16]
 
@@ -306,9 +320,6 @@ class Space:
     @property
     def uses_keras_tuner_algorithm(self) -> bool:
         return self._arguments["tuner"] in KERAS_TUNER_ALGORITHMS
-
-
-_LATER_DEFAULTS = {"test": None, "season": None, "folds": 1}
 
 
 def _declare(hp: kt.HyperParameters, name: str, value: Any, **condition: Any) -> Any:

@@ -94,6 +94,9 @@ class TrialRecorder:
             (rec.STOPPED, outcome.stopped),
         ):
             self.note(key, value)
+        steps = outcome.step_maes
+        if len(steps) > 1:
+            self.note(rec.STEP_MAES, [round(v, 6) for v in steps])
         if keep_forecast:
             self.note(rec.FORECAST, _rounded(outcome.forecast))
             if outcome.test_forecast is not None:

@@ -19,6 +19,7 @@ CONFIG = "config"
 VAL_MAE = "val_mae"
 TEST_MAE = "test_mae"
 FOLD_MAES = "fold_maes"
+STEP_MAES = "step_maes"  # the validation MAE of each step ahead, with a horizon above 1
 LAST_MAE = "last_val_mae"
 EPOCHS = "epochs"
 BEST_EPOCH = "best_epoch"
@@ -54,6 +55,7 @@ class TrialRecord:
     config: dict[str, Any]
     test_mae: float | None = None
     fold_maes: list[float] = field(default_factory=list)
+    step_maes: list[float] = field(default_factory=list)
     last_val_mae: float | None = None
     epochs: int | None = None
     best_epoch: int | None = None
@@ -106,6 +108,7 @@ def _record(trial: optuna.trial.FrozenTrial, retried: dict[int, int]) -> TrialRe
         config=dict(attrs.get(CONFIG) or trial.params),
         test_mae=attrs.get(TEST_MAE),
         fold_maes=list(attrs.get(FOLD_MAES) or []),
+        step_maes=list(attrs.get(STEP_MAES) or []),
         last_val_mae=attrs.get(LAST_MAE),
         epochs=attrs.get(EPOCHS, len(curve) or None),
         best_epoch=attrs.get(BEST_EPOCH),

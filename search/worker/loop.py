@@ -47,7 +47,11 @@ class SearchLoop:
         pruner = make_pruner(plan.pruner, epochs=epochs * folds)
         self.study = load_study(plan.storage(heartbeats=True), plan.study_name, pruner=pruner)
         trainer = Trainer(
-            plan.series, epochs=epochs, patience=space.setting("patience"), folds=folds
+            plan.series,
+            epochs=epochs,
+            patience=space.setting("patience"),
+            folds=folds,
+            horizon=space.setting("horizon"),
         )
         self.hypermodel = ForecastHyperModel(
             space, trainer, self.study.user_attrs.get(rec.LEARNING_RATES)
