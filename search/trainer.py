@@ -216,6 +216,8 @@ class Trainer:
         for index in range(len(self.folds)):
             model = model_for(index)
             data = self.prepare(spec, scaling, index)
+            if initial_epoch == 0:
+                _start_linear_skip(model, data)
             hook = None if on_epoch is None else _for_fold(on_epoch, index)
             validation = _Validation(data, self.patience, hook)
             model.fit(
@@ -249,6 +251,25 @@ class Trainer:
             outcome.test_forecast = forecast[:, 0]
             outcome.test_mae = mae(forecast, y)
         return outcome
+
+
+def _start_linear_skip(model: keras.Model, data: Prepared) -> None:
+    """Start a model's linear skip at the least-squares fit of its inputs to its targets on
+    the training part: the model starts as the seasonal linear autoregression, and the
+    network learns only what it adds (Adam alone takes hundreds of epochs to get there)."""
+    try:
+        layer = model.get_layer("linear_skip")
+    except ValueError:
+        return
+    x = data.x if isinstance(data.x, dict) else {"window": data.x}
+    design = [x["window"].reshape(len(data.y), -1)]
+    if "extra" in x:
+        design.append(x["extra"])
+    design.append(np.ones((len(data.y), 1), dtype="float32"))
+    solution, *_ = np.linalg.lstsq(np.concatenate(design, axis=1), data.y, rcond=None)
+    targets = data.y.reshape(len(data.y), -1)
+    solution = solution.reshape(-1, targets.shape[1])
+    layer.set_weights([solution[:-1], solution[-1]])
 
 
 def _only(model: keras.Model) -> ModelFactory:

@@ -71,6 +71,7 @@ SEARCHABLE: dict[str, Field] = {
     "scaling": Field(str, "standard", _one_of(SCALINGS), (Choice,), False),
     # What a model sees beside its window (search.inputs) and how it is shaped around it.
     "seasonal_lags": Field(bool, False, _any, (Boolean, Choice), True),
+    "seasons_back": Field(int, 2, _within(1, 20, "must be 1 to 20"), (Int, Choice), True),
     "calendar": Field(bool, False, _any, (Boolean, Choice), True),
     "exogenous": Field(bool, True, _any, (Boolean, Choice), True),
     "transform": Field(str, "none", _one_of(TRANSFORMS), (Choice,), True),
@@ -87,6 +88,7 @@ LATER_FIELDS = {
     name: SEARCHABLE[name].default
     for name in (
         "seasonal_lags",
+        "seasons_back",
         "calendar",
         "exogenous",
         "transform",

@@ -30,7 +30,9 @@ class Space:
     or a dimension: ``Int``, ``Float``, ``Choice`` or ``Boolean``. Defaults: cell ``lstm``,
     depth 1, units 32, not bidirectional, dropout 0, optimizer ``adam`` (``sgd`` uses
     momentum 0.9), learning rate 1e-3, loss ``huber``, batch 32, window 20, scaling
-    ``standard``.
+    ``standard``; and what the model sees beside its window and how it is shaped around it
+    (``search.inputs``): no seasonal lags, no calendar, the data's features, no transform,
+    no convolutional front end (kernel 3 when there is one), no linear skip.
 
     When depth varies (or is above 1), each layer has its own units: ``units_1`` …
     ``units_<depth>``, active only where the layer exists; ``units_per_layer=False``
@@ -38,7 +40,8 @@ class Space:
 
     ``points`` maps names to fixed configurations, tried one by one; ``build_model(hp)``
     replaces the built-in model for architectures the declared form can't express: it
-    returns a compiled model reading ``(window, 1)`` windows.
+    returns a compiled model reading ``(window, 1)`` windows. ``features`` and ``known`` name
+    a CSV's exogenous columns; ``horizon`` is how many steps each forecast covers.
     """
 
     def __init__(
