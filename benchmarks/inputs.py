@@ -36,6 +36,7 @@ BASE = {
     "conv_filters": 0,
     "conv_kernel": 3,
     "linear_skip": False,
+    "seasons_back": 2,
 }
 
 ROWS = {
@@ -48,6 +49,12 @@ ROWS = {
         "seasonal_lags": True,
         "linear_skip": True,
         "calendar": True,
+    },
+    "+ seasonal lags 5 seasons back": {"seasonal_lags": True, "seasons_back": 5},
+    "+ seasonal lags 5 seasons back + linear skip": {
+        "seasonal_lags": True,
+        "seasons_back": 5,
+        "linear_skip": True,
     },
     "+ seasonal lags + linear skip, on differences": {
         "seasonal_lags": True,
