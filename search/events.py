@@ -5,6 +5,7 @@ progress lines read these without it."""
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar, TextIO
 
@@ -12,6 +13,15 @@ from typing import TYPE_CHECKING, Any, ClassVar, TextIO
 # memory has grown and a fresh process carries on. Stopped by a signal: 128 + the signal.
 DONE = 0
 RECYCLE = 75
+
+
+def recycle_growth() -> float | None:
+    """How much a worker's memory may grow beyond what it held after its first trial before
+    it hands over to a fresh process (``SEARCH_RECYCLE_GROWTH``, 0.25 for a quarter; ``off``
+    for never, and then no standby process is readied either)."""
+    text = os.environ.get("SEARCH_RECYCLE_GROWTH", "0.25").strip().lower()
+    return None if text in ("off", "none", "") else float(text)
+
 
 if TYPE_CHECKING:  # only a worker's own process holds models and outcomes
     import keras

@@ -33,6 +33,7 @@ from search.events import (
     TrialEnded,
     TrialEvents,
     read_message,
+    recycle_growth,
 )
 
 # A worker that dies this many times in a row without finishing a trial is not restarted.
@@ -80,6 +81,8 @@ class Supervisor:
         self.job = job
         self.monitor = monitor
         self.debug = debug
+        # A standby is readied only where workers may hand over at all.
+        self.recycling = recycle_growth() is not None
         self.say = say or getattr(monitor, "message", None) or _to_stderr
         self.slots = [_Slot(i) for i in range(workers)]
         self.selector = selectors.DefaultSelector()
@@ -279,7 +282,7 @@ class Supervisor:
         else:
             if isinstance(message, TrialEnded):
                 slot.crashes = 0
-                if slot.standby is None and self.signum is None:
+                if slot.standby is None and self.signum is None and self.recycling:
                     slot.standby = self._start(slot, go=False)
             message.deliver(self.monitor, slot.index)
 

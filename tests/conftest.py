@@ -11,6 +11,10 @@ import numpy as np
 import pytest
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+# Tiny test searches never grow enough to hand over to a fresh process, and a standby
+# readied for it would only cost each run one more TensorFlow import on 2 cores. The
+# hand-over test sets its own limit.
+os.environ.setdefault("SEARCH_RECYCLE_GROWTH", "off")
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -288,7 +288,7 @@ CASES = [
     ),
     case(
         "column-given-for-a-built-in-series",
-        "course-exercise is a built-in series: --column, --time-column and --fill apply to CSV",
+        "course-exercise is a built-in series: --column, --time-column, --fill, --features and",
         arguments=["--column", "y"],
     ),
     # -- the space file ------------------------------------------------------------------

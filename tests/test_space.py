@@ -186,8 +186,9 @@ def test_the_shipped_lstm_space_is_the_promised_one():
     fields = space.fields
     assert space.data == "course-exercise"
     assert fields["cell"] == "lstm"
-    assert fields["depth"] == Int(1, 3)
-    assert (fields["units"].min, fields["units"].max) == (16, 128)
-    assert fields["bidirectional"] == Boolean()
-    assert fields["learning_rate"] == Float(1e-5, 1e-2, log=True)
-    assert sorted(fields["loss"].values) == ["huber", "mae", "mse"]
+    assert fields["depth"] == Int(1, 2)
+    assert (fields["units"].min, fields["units"].max) == (16, 64)
+    assert fields["learning_rate"] == Float(1e-3, 1e-2, log=True)
+    assert sorted(fields["loss"].values) == ["huber", "mse"]
+    assert fields["seasonal_lags"] is True and fields["seasons_back"] == Int(2, 5)
+    assert fields["linear_skip"] == Boolean() and fields["calendar"] == Boolean()

@@ -67,4 +67,4 @@ def test_standard_scaling_comes_from_the_training_part_of_each_fold():
             (train[20:].mean() - train.mean()) / train.std(), abs=1e-4
         )
         assert data.y.std() == pytest.approx(train[20:].std() / train.std(), abs=1e-4)
-        assert np.allclose(data.scaler.inverse(data.y), train[20:], atol=1e-3)
+        assert np.allclose(data.scaler.inverse(data.y[:, 0]), train[20:], atol=1e-3)

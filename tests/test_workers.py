@@ -78,10 +78,10 @@ def test_two_workers_finish_a_shared_study_together(
 
 
 def test_two_commands_on_two_out_directories_join_one_study(
-    space_file, tmp_path, storage_url, study_name
+    space_file, tmp_path, postgres_url, study_name
 ):
     space = _tiny(space_file, trials=8)
-    shared = ["--storage", storage_url, "--study", study_name]
+    shared = ["--storage", postgres_url, "--study", study_name]
     first = main(
         ["run", str(space), "--out", str(tmp_path / "a"), "--quiet", "--trials", "1", *shared]
     )  # creates the study, as the first machine does
@@ -94,7 +94,7 @@ def test_two_commands_on_two_out_directories_join_one_study(
     ]
     for process in processes:
         assert process.wait(timeout=300) == 0, process.stderr.read()
-    trials = _trials(storage_url, study_name)
+    trials = _trials(postgres_url, study_name)
     assert sum(t.state.name in FINISHED for t in trials) == 8
     assert len({t.user_attrs["worker"] for t in trials}) >= 2
     for name in ("a", "b"):  # each machine's leaderboard shows every machine's trials
@@ -125,7 +125,7 @@ def _running_with_epochs(url, name, count=1):
 
 
 def test_a_worker_killed_mid_trial_is_replaced_and_its_trial_retried(
-    space_file, tmp_path, storage_url, study_name
+    space_file, tmp_path, postgres_url, study_name
 ):
     space = _tiny(space_file, epochs=150, trials=6, batch_size=1024)
     process = subprocess.Popen(
@@ -137,7 +137,7 @@ def test_a_worker_killed_mid_trial_is_replaced_and_its_trial_retried(
             "--grace",
             "2",
             "--storage",
-            storage_url,
+            postgres_url,
             "--study",
             study_name,
         ),
@@ -145,14 +145,14 @@ def test_a_worker_killed_mid_trial_is_replaced_and_its_trial_retried(
         stderr=subprocess.PIPE,
         text=True,
     )
-    victim = _wait(lambda: _running_with_epochs(storage_url, study_name, 2), process)[0]
+    victim = _wait(lambda: _running_with_epochs(postgres_url, study_name, 2), process)[0]
     pid = int(victim.user_attrs["worker"].rsplit(":", 1)[1])
     os.kill(pid, signal.SIGKILL)
     _, err = process.communicate(timeout=600)
     assert process.returncode == 0, err
     assert "was killed by SIGKILL; starting a new one" in err
 
-    trials = _trials(storage_url, study_name)
+    trials = _trials(postgres_url, study_name)
     assert sum(t.state.name in FINISHED for t in trials) == 6
     killed = next(t for t in trials if t.number == victim.number)
     assert killed.state.name == "FAIL"

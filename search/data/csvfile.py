@@ -349,6 +349,8 @@ def _fill_missing(
     time = None if time is None else time[kept]
     series = pd.Series(values)
     carried = series.ffill().to_numpy(dtype="float64")
+    if not missing.any():  # the only missing values were at the ends, dropped
+        return values, time, None, None
     if fill == "previous":
         return carried, time, missing, None
     interpolated = series.interpolate(limit_area="inside").to_numpy(dtype="float64")

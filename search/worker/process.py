@@ -24,15 +24,23 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from search._startup import quiet_imports
-from search.events import DONE, RECYCLE, HandingOver, PipeEvents, Ready, TrialEnded
+from search.events import (
+    DONE,
+    RECYCLE,
+    HandingOver,
+    PipeEvents,
+    Ready,
+    TrialEnded,
+    recycle_growth,
+)
 
 if TYPE_CHECKING:
     from search.plan import Plan
     from search.stopping import Stopper
 
 # A worker hands over to a fresh process once its memory has grown this much beyond what it
-# held after its first trial (SEARCH_RECYCLE_GROWTH, 0.25 for a quarter).
-RECYCLE_GROWTH = float(os.environ.get("SEARCH_RECYCLE_GROWTH", "0.25"))
+# held after its first trial (see search.events.recycle_growth).
+RECYCLE_GROWTH = recycle_growth()
 
 
 @dataclass(frozen=True)
@@ -127,7 +135,7 @@ class _WorkerEvents(PipeEvents):
             self._baseline = memory
         growth = memory / self._baseline - 1
         self.send(TrialEnded(number, round(memory, 1)))
-        if growth > RECYCLE_GROWTH and self.stopper is not None:
+        if RECYCLE_GROWTH is not None and growth > RECYCLE_GROWTH and self.stopper is not None:
             self.stopper.recycle = True
             self.send(HandingOver())
 
