@@ -59,7 +59,9 @@ def test_the_leaderboard_ranks_trials_that_read_lags_and_the_feature(seasonal_ru
     best = _best(out)
     assert np.isfinite(best["val_mae"]) and np.isfinite(best["test_mae"])
     info = json.loads((out / "best_model.json").read_text())
-    assert info["inputs"]["lags"] == [15, 14, 13, 8, 7, 6] and info["inputs"]["features"] == ["heat"]
+    assert info["inputs"]["lags"] == [15, 14, 13, 8, 7, 6] and info["inputs"]["features"] == [
+        "heat"
+    ]
     assert "named inputs: history (batch, " in info["input"]
 
 
