@@ -174,7 +174,7 @@ def test_a_module_level_build_model_is_used(space_file):
     assert space.build_model is not None and space.build_model.__name__ == "build_model"
 
 
-@pytest.mark.parametrize("name", ["lstm", "gru", "rnn", "course"])
+@pytest.mark.parametrize("name", ["lstm", "gru", "rnn", "course", "lstm_auto", "demand", "lecture"])
 def test_shipped_spaces_load(name):
     space = load_space(REPO / "spaces" / f"{name}.py")
     assert space.name == name
