@@ -34,15 +34,7 @@ DATA_SETTINGS = (
 # trial computes: spaces equal in these resume each other's runs. The other settings
 # (trials, tuner, ...) only steer the search.
 RESULT_SETTINGS = (
-    "data",
-    "column",
-    "time_column",
-    "split",
-    "test",
-    "fill",
-    "season",
-    "features",
-    "known",
+    *DATA_SETTINGS,
     "folds",
     "horizon",
     "epochs",

@@ -122,29 +122,14 @@ _SWEEP_ENDS = {"end": "to the end of the range", "diverged": "stopped once the l
 def lr_find(args: argparse.Namespace) -> int:
     import dataclasses
 
+    from search.names import DATA_SETTINGS
     from search.plan import RunOptions, default_out, with_options
     from search.range_test import RangeTest, configuration, sweep, write_sweep
     from search.space import load_space
     from search.vocabulary import describe
 
     declared = load_space(args.space)
-    options = RunOptions(
-        **{
-            k: getattr(args, k)
-            for k in (
-                "data",
-                "column",
-                "time_column",
-                "split",
-                "test",
-                "fill",
-                "season",
-                "features",
-                "known",
-                "seed",
-            )
-        }
-    )
+    options = RunOptions(**{k: getattr(args, k) for k in (*DATA_SETTINGS, "seed")})
     space = with_options(declared, options, args.space)
     values = field_values(args.fields)
     config = configuration(space, point=args.point, **values)

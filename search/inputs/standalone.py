@@ -30,7 +30,7 @@ def stand_alone(model: keras.Model, assembly: Assembly) -> keras.Model:
     # A model of the window alone reads a plain (batch, window) array, as it always has.
     history = keras.Input(shape=(spec.history,), name="window" if spec.plain else "history")
     inputs = {"history": history}
-    window = _fixed(history, _picking(spec, range(spec.window, 0, -1), scaler), "window_values")
+    window = _dense(history, *_picking(spec, range(spec.window, 0, -1), scaler), "window_values")
     window = keras.layers.Reshape((spec.window, 1))(window)
     if spec.features:
         features = keras.Input(shape=(spec.window, len(spec.features)), name="features")
@@ -39,7 +39,7 @@ def stand_alone(model: keras.Model, assembly: Assembly) -> keras.Model:
         window = keras.layers.Concatenate(axis=2)([window, scaled])
     extra = []
     if spec.lags:
-        extra.append(_fixed(history, _picking(spec, spec.lags, scaler), "seasonal_lags"))
+        extra.append(_dense(history, *_picking(spec, spec.lags, scaler), "seasonal_lags"))
     if spec.known:
         known = keras.Input(shape=(len(spec.known) * spec.horizon,), name="known")
         inputs["known"] = known
@@ -84,10 +84,6 @@ def _picking(spec: InputSpec, lags, scaler: Scaler) -> tuple[np.ndarray, np.ndar
             weights[spec.history - lag - spec.difference, column] = -1.0 / scaler.std
     bias = np.full(len(lags), -scaler.mean / scaler.std, dtype="float32")
     return weights, bias
-
-
-def _fixed(x, weights_and_bias: tuple[np.ndarray, np.ndarray], name: str):
-    return _dense(x, *weights_and_bias, name)
 
 
 def _dense(x, weights: np.ndarray, bias: np.ndarray, name: str):
