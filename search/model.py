@@ -41,7 +41,8 @@ def build_model(
     exogenous column, and the ``extra`` inputs beside it where ``inputs`` has any), the next
     value out (the next ``horizon`` values, one output each).
 
-    ``conv_filters`` puts a causal Conv1D before the recurrent layers; ``linear_skip`` adds
+    ``conv_filters`` puts a causal Conv1D before the recurrent layers; ``extra_units`` a
+    ReLU layer on the extra inputs beside their linear path; ``linear_skip`` adds
     a linear function of every input to the network's output, trained with it, so that the
     model holds a seasonal linear autoregression and learns what the network adds to it.
     With the course's scaling the model reads raw values and multiplies its output by 100
@@ -69,7 +70,12 @@ def build_model(
         if config.get("dropout"):
             x = keras.layers.Dropout(float(config["dropout"]))(x)
     if extra is not None:
-        x = keras.layers.Concatenate()([x, extra])
+        beside = [x, extra]
+        if config.get("extra_units"):
+            # The lags and the calendar reach the output linearly; this path lets the
+            # network read them nonlinearly too (a jump seen a season back, a holiday).
+            beside.append(keras.layers.Dense(int(config["extra_units"]), activation="relu")(extra))
+        x = keras.layers.Concatenate()(beside)
     outputs = keras.layers.Dense(inputs.horizon)(x)
     if config.get("linear_skip"):
         flat = keras.layers.Flatten()(window)

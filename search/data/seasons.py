@@ -51,12 +51,12 @@ def frequency_name(time: np.ndarray | None) -> str | None:
 
 
 def seasonal_lags(
-    seasons: Sequence[int], window: int, split: int, back: int | None = None
+    seasons: Sequence[int], window: int, split: int, back: int | None = None, width: int = 1
 ) -> tuple[list[int], list[int]]:
     """The lags of a seasonal autoregression and the seasons it leaves out.
 
     Around one and two seasons back (s-1, s, s+1 and 2s for each season s; with ``back``,
-    ks-1, ks and ks+1 for k from 1 to ``back``), each lag not already in the window is added
+    ks-width to ks+width for k from 1 to ``back``), each lag not already in the window is added
     while it leaves at least two training rows per coefficient before ``split``; a season
     none of whose lags fit is left out.
     """
@@ -66,7 +66,9 @@ def seasonal_lags(
         if back is None:
             groups = [(season - 1, season, season + 1), (2 * season,)]
         else:
-            groups = [(k * season - 1, k * season, k * season + 1) for k in range(1, back + 1)]
+            groups = [
+                tuple(range(k * season - width, k * season + width + 1)) for k in range(1, back + 1)
+            ]
         for group in groups:
             wanted = [lag for lag in group if lag not in lags]
             if not wanted:

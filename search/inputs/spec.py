@@ -19,14 +19,13 @@ class InputSpec:
     """A model's inputs, for one series.
 
     ``window`` values before the forecast's time, oldest first; ``lags``: the values further
-    back around one to ``seasons_back`` seasons (empty without ``seasonal_lags``);
-    ``difference``: the
-    model forecasts ``y[t] - y[t - difference]`` (0: the value itself); ``features``: the
-    series' exogenous columns, read over the window beside the values; ``known``: those of
-    them whose values at the forecast's times (each step ahead) are read too; ``phases``:
-    the seasons whose phase at the forecast's time is given as a sine and cosine pair (the
-    calendar); ``horizon``:
-    how many steps are forecast at once, from the values before the first.
+    back around one to ``seasons_back`` seasons, ``lag_width`` either side (empty without
+    ``seasonal_lags``); ``difference``: the model forecasts ``y[t] - y[t - difference]``
+    (0: the value itself); ``features``: the series' exogenous columns, read over the window
+    beside the values; ``known``: those of them whose values at the forecast's times (each
+    step ahead) are read too; ``phases``: the seasons whose phase at the forecast's time is
+    given as a sine and cosine pair (the calendar); ``horizon``: how many steps are forecast
+    at once, from the values before the first.
     """
 
     window: int
@@ -60,7 +59,8 @@ class InputSpec:
         lags: tuple[int, ...] = ()
         if config.get("seasonal_lags"):
             back = int(config.get("seasons_back", 2))
-            found, left_out = seasonal_lags(seasons, window, series.split, back)
+            width = int(config.get("lag_width", 1))
+            found, left_out = seasonal_lags(seasons, window, series.split, back, width)
             if len(left_out) == len(seasons):
                 raise UsageError(
                     f"{series.name}: the training part ({series.split} values) is too short "

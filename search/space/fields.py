@@ -72,6 +72,7 @@ SEARCHABLE: dict[str, Field] = {
     # What a model sees beside its window (search.inputs) and how it is shaped around it.
     "seasonal_lags": Field(bool, False, _any, (Boolean, Choice), True),
     "seasons_back": Field(int, 2, _within(1, 20, "must be 1 to 20"), (Int, Choice), True),
+    "lag_width": Field(int, 1, _within(0, 60, "must be 0 to 60"), (Int, Choice), True),
     "calendar": Field(bool, False, _any, (Boolean, Choice), True),
     "exogenous": Field(bool, True, _any, (Boolean, Choice), True),
     "transform": Field(str, "none", _one_of(TRANSFORMS), (Choice,), True),
@@ -80,6 +81,7 @@ SEARCHABLE: dict[str, Field] = {
     ),
     "conv_kernel": Field(int, 3, _within(1, 64, "must be 1 to 64"), (Int, Choice), True),
     "linear_skip": Field(bool, False, _any, (Boolean, Choice), True),
+    "extra_units": Field(int, 0, _within(0, 4096, "must be 0 (none) to 4096"), (Int, Choice), True),
 }
 
 # Fields added after the first version: a space's fingerprint leaves them out while they
@@ -95,6 +97,8 @@ LATER_FIELDS = {
         "conv_filters",
         "conv_kernel",
         "linear_skip",
+        "lag_width",
+        "extra_units",
     )
 }
 
