@@ -6,13 +6,16 @@ import os
 import sys
 
 
-def quiet_imports(debug: bool) -> None:
+def quiet_imports(debug: bool, *, with_tensorflow: bool = True) -> None:
     """Import TensorFlow with its C++ start-up lines (written before its logging is set up,
     so no environment variable silences them) kept off standard error, and quiet the
-    libraries' own chatter unless ``--debug``."""
+    libraries' own chatter unless ``--debug``. Without ``with_tensorflow``, only Optuna's: a
+    process that trains nothing (a supervisor, the service's commands) never imports it."""
     import optuna
 
     optuna.logging.set_verbosity(optuna.logging.WARNING)
+    if not with_tensorflow:
+        return
     if not debug and "tensorflow" not in sys.modules:
         saved, null = os.dup(2), os.open(os.devnull, os.O_WRONLY)
         os.dup2(null, 2)

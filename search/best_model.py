@@ -25,11 +25,10 @@ from search.events import TrialEvents
 from search.files import replace_file, write_json
 from search.inputs import InputSpec
 from search.inputs.standalone import stand_alone
+from search.names import INFO_FILE, MODEL_FILE
 from search.study import RunIdentity
 from search.trainer import Outcome, Trainer
 
-MODEL_FILE = "best_model.keras"
-INFO_FILE = "best_model.json"
 _LOCK_FILE = ".best_model.lock"
 
 

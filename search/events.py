@@ -50,6 +50,10 @@ class TrialEvents:
         """A trial beat every finished trial of the study; ``model`` holds its best weights.
         Heard in the worker's own process only."""
 
+    def trial_trained(self, number: int, outcome: Outcome) -> None:
+        """A trial has trained (to its end, pruned or stopped) and its result is about to
+        be kept in the study. Heard in the worker's own process only."""
+
     def trial_ended(self, number: int, worker: int = 0) -> None:
         """The study holds the trial's result."""
 
@@ -75,6 +79,10 @@ class FanOut(TrialEvents):
     ) -> None:
         for receiver in self.receivers:
             receiver.new_best(number, model, config, outcome)
+
+    def trial_trained(self, number: int, outcome: Outcome) -> None:
+        for receiver in self.receivers:
+            receiver.trial_trained(number, outcome)
 
     def trial_ended(self, number: int, worker: int = 0) -> None:
         for receiver in self.receivers:

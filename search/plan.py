@@ -19,6 +19,7 @@ from search.inputs import InputSpec
 from search.names import DATA_SETTINGS, KERAS_TUNER_ALGORITHMS, OPTUNA_SAMPLERS, default_pruner
 from search.space import Space, read_space_text, space_from_text
 from search.study import RunIdentity
+from search.study.artifacts import artifact_store
 from search.tuner_files import check_not_in_use
 from search.yardstick import Yardstick
 
@@ -51,6 +52,7 @@ class RunOptions:
     out: str | None = None
     storage: str | None = None
     study: str | None = None
+    artifacts: str | None = None  # a folder for Optuna's artifact store
     fresh: bool = False
     workers: int = 1
     grace: int = 60
@@ -120,29 +122,62 @@ class Plan:
         )
 
 
-def plan_run(space_path: str | Path, options: RunOptions) -> Plan:
-    """Load and check the space, the data, the out directory and the study; write nothing."""
+@dataclass(frozen=True)
+class CheckedSearch:
+    """A space and its data read and checked, with the identity of the search they make:
+    what ``run`` plans into an out directory and ``submit`` queues in a database."""
+
+    space_file: str
+    space_text: str = field(repr=False)
+    declared: Space = field(repr=False)
+    space: Space = field(repr=False)
+    series: Series = field(repr=False)
+    identity: RunIdentity = field(repr=False)
+
+    @property
+    def tuner(self) -> str:
+        return self.space.setting("tuner")
+
+
+def check_search(space_path: str | Path, options: RunOptions) -> CheckedSearch:
+    """Read the space and its data with the command line's changes, and check that every
+    configuration the space may ask for is one the data can give; write nothing."""
     text = read_space_text(space_path)
     declared = space_from_text(text, space_path)
     space = with_options(declared, options, str(space_path))
     series = space.source().load()
     _check_length(space, series)
     _check_inputs(space, series)
-    out = Path(options.out) if options.out else default_out(declared, options)
+    identity = _identity(space, series, str(space_path), overrides(declared, options))
+    return CheckedSearch(str(space_path), text, declared, space, series, identity)
+
+
+def plan_run(space_path: str | Path, options: RunOptions) -> Plan:
+    """Load and check the space, the data, the out directory and the study; write nothing."""
+    checked = check_search(space_path, options)
+    out = Path(options.out) if options.out else default_out(checked.declared, options)
     _check_writable(out)
     given, origin = studies.given_storage(options.storage)
     if given is not None:
         studies.check_storage_url(given, origin)
     storage_url = given or studies.default_storage_url(out)
-    identity = _identity(space, series, str(space_path), overrides(declared, options))
     plan = Plan(
-        space, text, series, out, storage_url, options.study or space.name, options, identity
+        checked.space,
+        checked.space_text,
+        checked.series,
+        out,
+        storage_url,
+        options.study or checked.space.name,
+        options,
+        checked.identity,
     )
-    if options.workers > 1 and space.uses_keras_tuner_algorithm:
+    if options.workers > 1 and checked.space.uses_keras_tuner_algorithm:
         raise UsageError(
             f"--workers {options.workers}: Keras Tuner's {plan.tuner!r} keeps its state in one "
             f"process; use an Optuna sampler ({', '.join(OPTUNA_SAMPLERS)}) for several workers"
         )
+    if options.artifacts:
+        artifact_store(options.artifacts)  # a folder that does not exist is refused now
     if not options.fresh:
         _check_existing(plan)
     check_not_in_use(plan.out, plan.tuner)
@@ -221,7 +256,15 @@ def _check_inputs(space: Space, series: Series) -> None:
     """Every combination of inputs the space may ask for is one the series can give."""
     if space.build_model is not None:
         return
-    names = ("window", "seasonal_lags", "seasons_back", "calendar", "transform", "exogenous")
+    names = (
+        "window",
+        "seasonal_lags",
+        "seasons_back",
+        "lag_width",
+        "calendar",
+        "transform",
+        "exogenous",
+    )
     for values in itertools.product(*(space.possible(name) for name in names)):
         InputSpec.of(dict(zip(names, values, strict=True)), series)
 

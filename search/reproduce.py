@@ -12,9 +12,10 @@ import optuna
 from search.data import Series
 from search.errors import UsageError
 from search.hypermodel import ForecastHyperModel
-from search.space import load_space
+from search.space import load_space, space_from_text
 from search.study import RunIdentity, TrialRecord, read_records
 from search.study import records as rec
+from search.study.contents import kept_space
 from search.trainer import Outcome, Trainer
 
 
@@ -43,14 +44,16 @@ def reproduce(
     if record.val_mae is None or record.seed is None:
         raise UsageError(f"trial {number} is {record.status}: it has no result to reproduce")
     path = Path(identity.space_path or identity.space_file)
-    space = load_space(path).replace(**identity.overrides)
+    text = kept_space(study)  # a queued search keeps its space; a run reads its file again
+    declared = load_space(path) if text is None else space_from_text(text, identity.space_file)
+    space = declared.replace(**identity.overrides)
     if space.fingerprint() != identity.space_fingerprint:
         raise UsageError(f"{path} has changed since the run; its trials can no longer be retrained")
     notes = []
     epochs = space.setting("epochs")
     hyperband = study.trials[number].user_attrs.get(rec.KERAS_TUNER) or {}
     stop_after = None
-    if record.stopped in ("pruned", "budget") and record.epochs:
+    if record.stopped in ("pruned", "budget", "cancelled") and record.epochs:
         stop_after = record.epochs  # it stopped early: train it as far as it went
         notes.append(f"it was {record.stopped} after {record.epochs} epochs")
     if "tuner/epochs" in hyperband:

@@ -10,13 +10,12 @@ from pathlib import Path
 import optuna
 
 from search import study as studies
-from search.best_model import INFO_FILE, MODEL_FILE
 from search.errors import RunInterrupted
 from search.leaderboard import LEADERBOARD_FILE, rebuild_leaderboard
 from search.monitor import Monitor
+from search.names import INFO_FILE, MODEL_FILE, RANGE_TEST_DIR
 from search.plan import Plan
 from search.progress import Progress
-from search.range_test import RANGE_TEST_DIR, find_rates
 from search.runlog import RUN_LOG, RunLog
 from search.runs import RUN_FILE, write_run_file
 from search.stopping import Stopper
@@ -55,14 +54,14 @@ def execute(plans: list[Plan], *, budget: float | str | None = None, debug: bool
             limit = None
         else:
             limit = total.seconds_left() / (len(plans) - index)
-        study = start_run(plan)
+        study = start_run(plan, debug=debug)
         deadline = None if limit is None else time.time() + limit
-        signum = _supervise(plan, study, deadline, debug)
+        signum, _ = supervise(plan, study, deadline, debug=debug)
         if signum is not None:
             raise RunInterrupted(signum)
 
 
-def start_run(plan: Plan) -> optuna.Study:
+def start_run(plan: Plan, *, debug: bool = False) -> optuna.Study:
     """Create the out directory and the study (once, before any worker starts); run the
     range tests an automatic learning rate needs."""
     plan.out.mkdir(parents=True, exist_ok=True)
@@ -73,14 +72,25 @@ def start_run(plan: Plan) -> optuna.Study:
             _remove(plan.out / name)
     study = studies.create_study(storage, plan.study_name, plan.identity)
     if plan.space.auto_rate is not None:
-        _find_rates(plan, study)
+        _find_rates(plan, study, debug)
     write_run_file(plan.out, plan.identity.space_file, plan.study_name, plan.storage_url)
     rebuild_leaderboard(study, plan.out)
     return study
 
 
-def _supervise(plan: Plan, study: optuna.Study, deadline: float | None, debug: bool) -> int | None:
-    """Run the plan's workers until they are done; the signal that stopped them, if any."""
+def supervise(
+    plan: Plan,
+    study: optuna.Study,
+    deadline: float | None,
+    *,
+    debug: bool = False,
+    first_worker: int = 0,
+) -> tuple[int | None, list[str]]:
+    """Run the plan's workers until they are done; the signal that stopped them, if any,
+    and the errors of workers that cannot go on (see ``Supervisor.failures``).
+
+    Workers are numbered from ``first_worker``: processes that share a study from
+    different commands draw their values apart."""
     workers = plan.options.workers
     progress = Progress(
         plan.space.searched,
@@ -100,7 +110,7 @@ def _supervise(plan: Plan, study: optuna.Study, deadline: float | None, debug: b
     progress.print(heading)
 
     def job(worker: int) -> bytes:
-        return WorkerJob(plan, worker, deadline, debug).encode()
+        return WorkerJob(plan, first_worker + worker, deadline, debug).encode()
 
     supervisor = Supervisor(job, monitor, workers=workers, debug=debug)
     try:
@@ -110,10 +120,10 @@ def _supervise(plan: Plan, study: optuna.Study, deadline: float | None, debug: b
         progress.close()
     monitor.log.note("run stopped by a signal" if signum else "run ended")
     progress.summary(table, plan.identity.yardstick, plan.out / LEADERBOARD_FILE)
-    return signum
+    return signum, supervisor.failures
 
 
-def _find_rates(plan: Plan, study: optuna.Study) -> None:
+def _find_rates(plan: Plan, study: optuna.Study, debug: bool) -> None:
     """Run the range tests the space's automatic rate needs, once per study: the rates
     they suggest are kept in the study, and reused by every worker and every resume."""
     log = RunLog(plan.out)
@@ -122,6 +132,11 @@ def _find_rates(plan: Plan, study: optuna.Study) -> None:
         log.note(line)
         if not plan.options.quiet:
             print(line, flush=True)
+
+    from search._startup import quiet_imports
+
+    quiet_imports(debug)
+    from search.range_test import find_rates  # trains models: Keras, only where needed
 
     known = study.user_attrs.get(rec.LEARNING_RATES, {})
     rates = find_rates(plan.space, plan.series, plan.out / RANGE_TEST_DIR, known, say=say)

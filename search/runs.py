@@ -13,6 +13,7 @@ from search.data import Series
 from search.errors import UsageError
 from search.files import write_json
 from search.study import RunIdentity
+from search.study.contents import kept_series
 
 RUN_FILE = "run.json"
 
@@ -67,8 +68,13 @@ def run_identity(study: optuna.Study) -> RunIdentity:
     return identity
 
 
-def run_series(identity: RunIdentity) -> Series:
-    """The series a run searched on, read again from where it came from."""
+def run_series(study: optuna.Study) -> Series:
+    """The series a run searched on: the one its study keeps (a queued search's), else
+    read again from where it came from."""
+    kept = kept_series(study)
+    if kept is not None:
+        return kept
+    identity = run_identity(study)
     series = identity.source.load()
     if series.fingerprint() != identity.data_fingerprint:
         raise UsageError(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import signal
 import time
+from collections.abc import Callable
 from types import FrameType
 
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -36,13 +37,15 @@ class Stopper:
     ``budget`` is in seconds from now; ``deadline`` is the same as a wall-clock time, so
     that processes can share it. Signals only set a flag: the trial in progress ends at
     its next epoch boundary and is recorded as interrupted. ``recycle`` asks a worker to
-    end between trials so that a fresh process takes over.
+    end between trials so that a fresh process takes over. ``cancelled``, when set, says
+    whether the search has been cancelled (see ``search.study.cancel``).
     """
 
     def __init__(self, budget: float | None = None):
         self.deadline: float | None = None
         self.signum: int | None = None
         self.recycle = False
+        self.cancelled: Callable[[], bool] | None = None
         self._previous: dict[int, object] = {}
         self.set_budget(budget)
 
@@ -55,6 +58,8 @@ class Stopper:
             return "interrupted"
         if self.deadline is not None and time.time() >= self.deadline:
             return "budget"
+        if self.cancelled is not None and self.cancelled():
+            return "cancelled"
         if self.recycle:
             return "recycle"
         return None

@@ -49,6 +49,7 @@ class _Process:
     buffer: dict[str, bytes] = field(default_factory=dict)
     ready: bool = False
     started: bool = False  # told to go
+    last_error: str = ""  # the last line it wrote on standard error
 
 
 @dataclass
@@ -87,6 +88,9 @@ class Supervisor:
         self.slots = [_Slot(i) for i in range(workers)]
         self.selector = selectors.DefaultSelector()
         self.signum: int | None = None
+        # Why workers that cannot go on stopped (exit status 2: bad input, or too many
+        # failed trials in a row): the last line each wrote.
+        self.failures: list[str] = []
 
     # -- life of the workers ---------------------------------------------------------------
 
@@ -176,6 +180,8 @@ class Supervisor:
                 f"was killed by {signal.Signals(-code).name}" if code < 0 else f"exited with {code}"
             )
             if code == 2 or slot.crashes >= MAX_CRASHES:
+                if code == 2:
+                    self.failures.append(process.last_error or reason)
                 self.say(f"{self._who(slot)} {reason}; not restarting it")
                 if slot.standby is not None:
                     self._stand_down(slot.standby)
@@ -269,6 +275,7 @@ class Supervisor:
 
     def _line(self, slot: _Slot, process: _Process, kind: str, line: str) -> None:
         if kind == "errors":
+            process.last_error = line.removeprefix("error: ")
             prefix = f"worker {slot.index + 1}: " if len(self.slots) > 1 else ""
             self.say(f"{prefix}{line}")
             return

@@ -96,6 +96,7 @@ class ForecastTuner(kt.Tuner):
         is_best = recorder.beats_best(outcome, len(trainer.folds))
         if is_best:
             self.events.new_best(number, model, config, outcome)
+        self.events.trial_trained(number, outcome)
         recorder.result(outcome, keep_forecast=is_best)
         if isinstance(self.oracle, HyperbandOracle):
             model.save_weights(self._get_checkpoint_fname(trial.trial_id))

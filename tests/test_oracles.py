@@ -10,9 +10,9 @@ from optuna.trial import TrialState
 
 from search.oracles import OptunaOracle, make_pruner
 from search.oracles.distributions import distribution
-from search.oracles.optuna_oracle import _slots
 from search.space import Float, Int, Space
 from search.study import records as rec
+from search.study.budget import budget_slots
 
 
 def _one(declare):
@@ -83,11 +83,11 @@ def test_failed_trials_with_a_retry_do_not_use_a_slot():
     first = study.ask()
     study.tell(first, state=TrialState.FAIL)
     study.enqueue_trial({}, user_attrs={rec.RETRY_OF: first.number})
-    assert _slots(study.get_trials(deepcopy=False), below=None) == (0, 0)
+    assert budget_slots(study.get_trials(deepcopy=False), below=None) == (0, 0)
     second = study.ask()
-    assert _slots(study.get_trials(deepcopy=False), below=None) == (1, 1)
+    assert budget_slots(study.get_trials(deepcopy=False), below=None) == (1, 1)
     study.tell(second, 2.0)
-    assert _slots(study.get_trials(deepcopy=False), below=None) == (1, 0)
+    assert budget_slots(study.get_trials(deepcopy=False), below=None) == (1, 0)
 
 
 def test_learning_rate_keeps_its_log_scale_in_the_study():
@@ -128,7 +128,7 @@ def test_an_interrupted_retry_is_retried_again_and_uses_no_slot():
     again = _open(oracle, "2")
     assert again.live.user_attrs[rec.RETRY_OF] == retry.number
     assert again.live.params == first.live.params  # the same configuration, not lost
-    assert _slots(study.get_trials(deepcopy=False), below=None) == (1, 1)
+    assert budget_slots(study.get_trials(deepcopy=False), below=None) == (1, 1)
 
 
 def test_two_workers_queueing_the_same_retry_run_it_once():

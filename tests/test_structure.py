@@ -96,10 +96,10 @@ def test_the_imports_of_the_package_form_no_loop():
     assert cycle is None, " -> ".join(cycle)
 
 
-def test_nothing_imports_the_run_but_the_command_line():
+def test_nothing_imports_the_run_but_the_command_line_and_the_service_worker():
     graph = _graph()
     importers = {name for name, targets in graph.items() if "search.run" in targets}
-    assert importers <= {"search.cli.commands"}
+    assert importers <= {"search.cli.commands", "search.service.worker"}
 
 
 def test_no_module_is_over_400_lines():
@@ -122,7 +122,15 @@ def test_init_files_only_re_export():
 
 
 @pytest.mark.parametrize(
-    "module", ["search.supervisor", "search.leaderboard", "search.progress", "search.plan"]
+    "module",
+    [
+        "search.supervisor",
+        "search.leaderboard",
+        "search.progress",
+        "search.plan",
+        "search.run",
+        "search.service",
+    ],
 )
 def test_modules_that_hold_no_model_import_no_keras(module):
     code = (

@@ -7,44 +7,34 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from search.cli.fields import field_values
 from search.errors import UsageError
 
+if TYPE_CHECKING:
+    from search.plan import RunOptions
+
+
+def run_options(args: argparse.Namespace) -> RunOptions:
+    """What the command line changes about a space's run (``run``, ``submit``)."""
+    from search.plan import RunOptions
+    from search.study.artifacts import given_artifacts
+
+    names = [name for name in RunOptions.__dataclass_fields__ if name != "artifacts"]
+    given = {name: getattr(args, name) for name in names if hasattr(args, name)}
+    return RunOptions(**given, artifacts=given_artifacts(getattr(args, "artifacts", None)))
+
 
 def run(args: argparse.Namespace) -> int:
-    from search.plan import RunOptions, plan_run
+    from search.plan import plan_run
     from search.run import execute
 
     if args.out and len(args.spaces) > 1:
         raise UsageError(
             "--out names one directory; with several spaces each goes to results/<space>"
         )
-    options = RunOptions(
-        trials=args.trials,
-        epochs=args.epochs,
-        tuner=args.tuner,
-        pruner=args.pruner,
-        seed=args.seed,
-        data=args.data,
-        column=args.column,
-        time_column=args.time_column,
-        split=args.split,
-        test=args.test,
-        fill=args.fill,
-        season=args.season,
-        features=args.features,
-        known=args.known,
-        folds=args.folds,
-        horizon=args.horizon,
-        out=args.out,
-        storage=args.storage,
-        study=args.study,
-        fresh=args.fresh,
-        quiet=args.quiet,
-        grace=args.grace,
-        workers=args.workers,
-    )
+    options = run_options(args)
     # Every space is checked before the first one starts: a typo in the third space of a
     # batch is found in the evening, not in the morning.
     plans = [plan_run(path, options) for path in args.spaces]
@@ -52,12 +42,30 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
+def run_directory(args: argparse.Namespace, *, model: bool = True) -> Path:
+    """The run directory a command reads: ``OUT``; with ``--study``, made from the study in
+    ``--storage`` alone (by default in results/<study>), with its best model if ``model``."""
+    if not args.study:
+        if args.out is None:
+            raise UsageError("give a run's out directory, or --study NAME (and --storage URL)")
+        return Path(args.out)
+    from search.service import bring_run, queue_url
+    from search.study.artifacts import given_artifacts
+
+    out = Path(args.out) if args.out else Path("results") / args.study
+    artifacts = given_artifacts(args.artifacts) if model else None
+    note = bring_run(queue_url(args.storage), args.study, out, artifacts, model=model)
+    if note:
+        print(f"note: {note}", file=sys.stderr)
+    return out
+
+
 def report(args: argparse.Namespace) -> int:
     from search.leaderboard import top_rows
     from search.report import report_batch, report_run
     from search.runs import run_directories
 
-    root = Path(args.out)
+    root = run_directory(args)
     runs = run_directories(root)
     if runs == [root]:
         table, path = report_run(root, storage=args.storage)
@@ -73,9 +81,10 @@ def forecast(args: argparse.Namespace) -> int:
     from search.data import DataSource
     from search.files import write_csv
     from search.forecasting import FORECAST_FILE, forecast_table, model_inputs
-    from search.runs import load_run, run_identity, run_series
+    from search.runs import load_run, run_series
 
-    model, info = load_best(args.out)
+    out = run_directory(args)
+    model, info = load_best(out)
     if args.data:
         spec = model_inputs(info)
         source = DataSource(
@@ -88,9 +97,9 @@ def forecast(args: argparse.Namespace) -> int:
         )
         series = source.load()
     else:
-        series = run_series(run_identity(load_run(args.out, storage=args.storage)))
+        series = run_series(load_run(out, storage=args.storage))
     table = forecast_table(model, info, series, args.steps)
-    path = Path(args.output) if args.output else Path(args.out) / FORECAST_FILE
+    path = Path(args.output) if args.output else out / FORECAST_FILE
     write_csv(table, path)
     past = table[table["kind"] == "one-step"]
     mae = (past["forecast"] - past["actual"]).abs().mean()
@@ -105,9 +114,9 @@ def reproduce_trial(args: argparse.Namespace) -> int:
     from search.reproduce import reproduce
     from search.runs import load_run, run_identity, run_series
 
-    study = load_run(args.out, storage=args.storage)
+    study = load_run(run_directory(args, model=False), storage=args.storage)
     identity = run_identity(study)
-    result = reproduce(study, identity, args.trial, run_series(identity))
+    result = reproduce(study, identity, args.trial, run_series(study))
     note = f" ({result.note})" if result.note else ""
     print(
         f"trial {args.trial}: recorded val_mae {result.record.val_mae:.4f}, reproduced "

@@ -9,7 +9,7 @@ import traceback
 from collections.abc import Callable, Sequence
 
 from search._startup import quiet_imports
-from search.cli import commands
+from search.cli import commands, service_commands
 from search.cli.arguments import build_parser
 from search.errors import RunInterrupted, UsageError
 
@@ -20,7 +20,15 @@ _COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "reproduce": commands.reproduce_trial,
     "lr-find": commands.lr_find,
     "example": commands.example,
+    "submit": service_commands.submit,
+    "worker": service_commands.worker,
+    "status": service_commands.status,
+    "cancel": service_commands.cancel,
 }
+
+
+# Commands whose own process trains nothing: their workers import TensorFlow for themselves.
+_WITHOUT_TENSORFLOW = ("run", "submit", "worker", "status", "cancel", "example")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -31,7 +39,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.fields = [*args.fields, *extra]
     elif extra:
         parser.error(f"unrecognized arguments: {' '.join(extra)}")
-    quiet_imports(args.debug)
+    quiet_imports(args.debug, with_tensorflow=args.command not in _WITHOUT_TENSORFLOW)
     try:
         command = _COMMANDS.get(args.command)
         if command is None:

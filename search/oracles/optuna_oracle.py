@@ -18,6 +18,7 @@ from search.oracles.distributions import distribution, is_active, suggest
 from search.oracles.grid import ConditionalGridSampler, grid_points
 from search.seeds import derive
 from search.study import records as rec
+from search.study.budget import budget_slots
 from search.study.retries import duplicate_retry, retry
 from search.study.storage import quiet_experimental
 
@@ -62,7 +63,7 @@ class OptunaOracle(StudyOracle):
         trials = self.study.get_trials(deepcopy=False)
         waiting = any(t.state == TrialState.WAITING for t in trials)
         if not waiting:
-            used, running = _slots(trials, below=None)
+            used, running = budget_slots(trials, below=None)
             if used >= self.budget:
                 if running:  # a running trial may still fail and need its retry run here
                     time.sleep(IDLE_SECONDS)
@@ -72,7 +73,7 @@ class OptunaOracle(StudyOracle):
         if duplicate_retry(self.study, live):
             return {"status": TrialStatus.IDLE}
         if live.user_attrs.get(rec.RETRY_OF) is None:
-            used, _ = _slots(self.study.get_trials(deepcopy=False), below=live.number)
+            used, _ = budget_slots(self.study.get_trials(deepcopy=False), below=live.number)
             if used >= self.budget:
                 # Another worker took the last slot at the same moment.
                 live.set_user_attr(rec.SURPLUS, True)
@@ -114,25 +115,6 @@ class OptunaOracle(StudyOracle):
         if recorder is not None and not recorder.taken_over:
             retry(self.study, recorder.live)
         super().abandon(trial_id, status, error)
-
-
-def _slots(trials: list[optuna.trial.FrozenTrial], *, below: int | None) -> tuple[int, int]:
-    """Trials that count against the budget, and how many of them are running.
-
-    With ``below``, only trials numbered below it count: the earlier ones own the slots.
-    """
-    superseded = {t.user_attrs.get(rec.RETRY_OF) for t in trials} - {None}
-    used = running = 0
-    for t in trials:
-        if below is not None and t.number >= below:
-            continue
-        if t.user_attrs.get(rec.SURPLUS) or t.state == TrialState.WAITING:
-            continue
-        if t.state == TrialState.FAIL and t.number in superseded:
-            continue
-        used += 1
-        running += t.state == TrialState.RUNNING
-    return used, running
 
 
 def make_sampler(

@@ -1,6 +1,7 @@
 """The learning-rate range test: its rule, its sweep, and the files it leaves."""
 
-from search.range_test.files import RANGE_TEST_DIR, write_sweep
+from search.names import RANGE_TEST_DIR
+from search.range_test.files import write_sweep
 from search.range_test.groups import GROUP_FIELDS, find_rates, group_key, groups, resolve
 from search.range_test.rule import RangeTest, Sweep, conclude, diverged, smooth
 from search.range_test.sweep import configuration, sweep

@@ -13,7 +13,6 @@ from search.range_test.figures import range_test
 from search.range_test.rule import Sweep
 
 # Where a run keeps the range tests of its automatic rate, inside its out directory.
-RANGE_TEST_DIR = "lr_find"
 
 
 def write_sweep(

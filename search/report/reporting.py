@@ -47,7 +47,7 @@ def report_batch(
 def _report(out: Path, storage: str | None) -> tuple[optuna.Study, pd.DataFrame, Path]:
     study = load_run(out, storage=storage)
     try:
-        series = run_series(run_identity(study))
+        series = run_series(study)
     except UsageError:
         series = None  # moved or changed: the report leaves the forecast out and says so
     table = rebuild_leaderboard(study, out)

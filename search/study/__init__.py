@@ -1,5 +1,6 @@
 """The Optuna study that records a run: its storage, its identity and its trials."""
 
+from search.study.cancel import CancelWatch, cancelled, request_cancel
 from search.study.heartbeat import Heartbeat
 from search.study.identity import RunIdentity
 from search.study.recorder import TrialRecorder, TrialTakenOver
@@ -20,11 +21,13 @@ from search.study.urls import (
 __all__ = [
     "STORAGE_ENV",
     "STUDY_FILE",
+    "CancelWatch",
     "Heartbeat",
     "RunIdentity",
     "TrialRecord",
     "TrialRecorder",
     "TrialTakenOver",
+    "cancelled",
     "check_storage_url",
     "create_study",
     "default_storage_url",
@@ -35,6 +38,7 @@ __all__ = [
     "mask_url",
     "open_storage",
     "read_records",
+    "request_cancel",
     "retry",
     "retry_once",
     "sqlite_file",

@@ -18,11 +18,12 @@ from search.oracles import make_oracle, make_pruner
 from search.plan import Plan
 from search.seeds import derive
 from search.stopping import Stopper
-from search.study import load_study, read_records
+from search.study import CancelWatch, load_study, read_records
 from search.study import records as rec
 from search.trainer import Trainer
 from search.tuner import ForecastTuner
 from search.tuner_files import fail_unfinished, project
+from search.worker.artifacts import ArtifactKeeper
 
 
 class SearchLoop:
@@ -46,6 +47,7 @@ class SearchLoop:
         # Each fold's epochs are steps of their own (see Trainer.step).
         pruner = make_pruner(plan.pruner, epochs=epochs * folds)
         self.study = load_study(plan.storage(heartbeats=True), plan.study_name, pruner=pruner)
+        self.stopper.cancelled = CancelWatch(self.study)
         trainer = Trainer(
             plan.series,
             epochs=epochs,
@@ -56,9 +58,10 @@ class SearchLoop:
         self.hypermodel = ForecastHyperModel(
             space, trainer, self.study.user_attrs.get(rec.LEARNING_RATES)
         )
-        self.events = FanOut(
-            BestModelKeeper(plan.out, trainer, plan.identity), events or TrialEvents()
-        )
+        keepers: list[TrialEvents] = [BestModelKeeper(plan.out, trainer, plan.identity)]
+        if plan.options.artifacts:
+            keepers.append(ArtifactKeeper(plan.options.artifacts, self.study, plan.out))
+        self.events = FanOut(*keepers, events or TrialEvents())
 
     def run(self) -> None:
         """Search until the study's budget or the run's time is spent, or a signal came."""

@@ -1,0 +1,208 @@
+"""``worker``: on any machine, work on the queued searches of a database, one after another,
+each with this machine's worker processes under a supervisor, exactly as ``run`` does.
+
+The worker needs nothing but the package and the database URL: each search's space text
+and series come from its study. Its out directories (a leaderboard and the best model this
+machine found, per search) are scratch under ``work_dir``; what matters is in the study and
+the artifact store.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import time
+import zlib
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import FrameType
+from typing import Any
+
+import optuna
+
+from search import study as studies
+from search.errors import RunInterrupted, UsageError
+from search.plan import Plan, RunOptions
+from search.service.queue import QueuedSearch, list_searches, next_search
+from search.service.submission import Submission, mark_failed, mark_started
+from search.space import space_from_text
+from search.study.contents import kept_series, kept_space
+from search.study.identity import RunIdentity
+
+# Seconds between looks at an empty queue (with --forever).
+POLL_SECONDS = 30.0
+# A search this machine's processes left unfinished this many times is left to others.
+MAX_RETURNS = 3
+
+
+@dataclass
+class ServiceOptions:
+    """How a worker command works the queue in ``storage_url``."""
+
+    storage_url: str
+    workers: int = 1
+    until_empty: bool = True
+    only: tuple[str, ...] = ()
+    work_dir: Path = field(default_factory=lambda: Path("results") / "worker")
+    artifacts: str | None = None
+    poll: float = POLL_SECONDS
+    quiet: bool = False
+    debug: bool = False
+
+
+def serve(options: ServiceOptions) -> int:
+    """Work on the queue until it is empty (or, ``until_empty`` False, until a signal);
+    the exit status. A signal ends the running trials at their next epoch, as in ``run``."""
+    with _StopBetweenSearches() as stop:
+        return _QueueWorker(options, stop).run()
+
+
+class _QueueWorker:
+    """One worker command's life: search after search, as the queue hands them out."""
+
+    def __init__(self, options: ServiceOptions, stop: _StopBetweenSearches):
+        self.options = options
+        self.stop = stop
+        self.storage = studies.open_storage(options.storage_url)
+        # Apart from every other worker process on any machine: its sampler draws apart.
+        here = f"{socket.gethostname()}:{os.getpid()}"
+        self.first_worker = zlib.crc32(here.encode()) % 10**6 * 100
+        self.returns: Counter[str] = Counter()  # how often it left a search unfinished
+        self.given_up: set[str] = set()
+
+    def run(self) -> int:
+        options = self.options
+        while not self.stop.signum:
+            searches = list_searches(self.storage)
+            chosen = next_search(searches, only=options.only, skip=self.given_up)
+            if chosen is None:
+                if options.until_empty and not self._others_open(searches):
+                    _say(options, "the queue is empty")
+                    return 0
+                self.stop.sleep(options.poll)
+                continue
+            try:
+                signum = _work_on(chosen, options, self.first_worker)
+            except UsageError as exc:
+                # The search cannot run (its space no longer loads here, its data is bad):
+                # it is marked failed, with why, for every worker and for status.
+                _say(options, f"{chosen.name}: failed: {exc}")
+                mark_failed(studies.load_study(self.storage, chosen.name), str(exc))
+                continue
+            if signum is not None:
+                raise RunInterrupted(signum)
+            if _still_has_room(self.storage, chosen.name):
+                # Its processes stopped before its end: a retry queued as they finished,
+                # or they crashed again and again here. After a few times, this machine
+                # leaves it to others.
+                self.returns[chosen.name] += 1
+                if self.returns[chosen.name] >= MAX_RETURNS:
+                    self.given_up.add(chosen.name)
+        return 128 + self.stop.signum
+
+    def _others_open(self, searches: list[QueuedSearch]) -> bool:
+        """Whether a search this worker may take is still open (its trials may yet need
+        running again)."""
+        only = self.options.only
+        return any(
+            s.open and s.name not in self.given_up and (not only or s.name in only)
+            for s in searches
+        )
+
+
+def plan_from_study(
+    storage_url: str, name: str, out: Path, *, workers: int, artifacts: str | None, quiet: bool
+) -> Plan:
+    """The plan of the queued search ``name``, built from its study alone."""
+    study = studies.load_study(studies.open_storage(storage_url), name)
+    attrs = study.user_attrs
+    submission = Submission.read(attrs)
+    identity = RunIdentity.read(study)
+    text = kept_space(study)
+    series = kept_series(study)
+    if submission is None or identity is None or text is None or series is None:
+        raise UsageError(f"study {name!r} is not a queued search (submit it with search submit)")
+    space = space_from_text(text, submission.space_file)
+    if identity.overrides:
+        space = space.replace(**identity.overrides)
+    if space.fingerprint() != identity.space_fingerprint:
+        raise UsageError(
+            f"its space {submission.space_file} reads differently on this machine (another "
+            "version of the product?); it was submitted with another"
+        )
+    options = RunOptions(
+        out=str(out),
+        storage=storage_url,
+        study=name,
+        artifacts=artifacts,
+        workers=workers,
+        grace=submission.grace,
+        quiet=quiet,
+    )
+    return Plan(space, text, series, out, storage_url, name, options, identity)
+
+
+def _work_on(chosen: QueuedSearch, options: ServiceOptions, first_worker: int) -> int | None:
+    """Work on one search with this machine's worker processes until it needs them no
+    more; the signal that stopped them, if any."""
+    # Imported when a search starts: listing the queue needs none of what a run holds.
+    from search.run import start_run, supervise
+
+    out = options.work_dir / chosen.name
+    plan = plan_from_study(
+        options.storage_url,
+        chosen.name,
+        out,
+        workers=options.workers,
+        artifacts=options.artifacts,
+        quiet=options.quiet,
+    )
+    study = start_run(plan, debug=options.debug)
+    started = mark_started(study)
+    submission = Submission.read(study.user_attrs)
+    deadline = None if submission.budget is None else started + submission.budget
+    # The supervisor answers signals while it runs, and then gives them back to `stop`.
+    signum, failures = supervise(
+        plan, study, deadline, debug=options.debug, first_worker=first_worker
+    )
+    if failures and signum is None:
+        mark_failed(study, failures[0])
+    return signum
+
+
+def _still_has_room(storage: optuna.storages.RDBStorage, name: str) -> bool:
+    search = next((s for s in list_searches(storage) if s.name == name), None)
+    return search is not None and search.has_room
+
+
+def _say(options: ServiceOptions, line: str) -> None:
+    if not options.quiet:
+        print(line, flush=True)
+
+
+class _StopBetweenSearches:
+    """SIGINT or SIGTERM while the worker waits between searches: stop at once. Used as a
+    context, it gives the signals back to their handlers of before when it ends."""
+
+    def __init__(self) -> None:
+        self.signum: int | None = None
+        self._previous: dict[int, Any] = {}
+
+    def __enter__(self) -> _StopBetweenSearches:
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            self._previous[signum] = signal.signal(signum, self._on_signal)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for signum, handler in self._previous.items():
+            signal.signal(signum, handler)
+
+    def _on_signal(self, signum: int, frame: FrameType | None) -> None:
+        self.signum = signum
+
+    def sleep(self, seconds: float) -> None:
+        end = time.monotonic() + seconds
+        while self.signum is None and time.monotonic() < end:
+            time.sleep(min(0.5, end - time.monotonic()))
