@@ -53,6 +53,7 @@ class RunOptions:
     storage: str | None = None
     study: str | None = None
     artifacts: str | None = None  # a folder for Optuna's artifact store
+    stand_by: bool = True  # wait for others' last trials, to run their retries (see oracles)
     fresh: bool = False
     workers: int = 1
     grace: int = 60

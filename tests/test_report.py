@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import subprocess
 import sys
@@ -203,3 +204,52 @@ def test_values_from_data_are_escaped_in_the_report(space_file, tmp_path):
     text = (out / "report.md").read_text()
     assert "a\\|b &lt;i&gt;x&lt;/i&gt;" in text
     assert "<i>" not in text
+
+
+def test_each_epoch_is_timed_in_the_study(finished_run):
+    from search.runs import load_run
+    from search.study import read_records
+
+    records = [r for r in read_records(load_run(finished_run)) if r.status == "complete"]
+    assert records
+    for record in records:
+        seconds = record.epoch_seconds
+        assert len(seconds) == len(record.curve) == record.epochs
+        assert seconds[0] > 0 and all(a < b for a, b in itertools.pairwise(seconds))
+        assert seconds[-1] <= record.train_seconds + 1
+
+
+def test_the_report_says_when_a_validation_mae_first_went_below_the_target():
+    from datetime import datetime, timedelta
+
+    from search.report.headline import _target_reached
+    from search.study import TrialRecord
+
+    start = datetime(2026, 12, 1, 20, 0, 0)
+
+    def trial(number, began, curve, seconds):
+        return TrialRecord(
+            number,
+            "complete",
+            min(curve),
+            {},
+            started=start + timedelta(seconds=began),
+            finished=start + timedelta(seconds=began + seconds[-1]),
+            curve=curve,
+            epoch_seconds=seconds,
+        )
+
+    records = [
+        trial(0, 0, [3.4, 3.1, 3.05], [10.0, 20.0, 30.0]),
+        # Started later, but below 3 at its second epoch, 31 s into the search; trial 2 was
+        # below 3 by its end too, at 45 s.
+        trial(1, 25, [3.2, 2.95, 2.90], [3.0, 6.0, 9.0]),
+        trial(2, 30, [3.5, 2.99], [5.0, 15.0]),
+    ]
+    line = _target_reached(3.0, records)
+    assert "first beaten by trial 1 (2.9000)" in line
+    assert "first went below it 31 s after the search started (trial 1, epoch 2)" in line
+    # Without the times (a study from before they were kept): by the trial's end.
+    for record in records:
+        record.epoch_seconds = []
+    assert "34 s after the first trial started" in _target_reached(3.0, records)

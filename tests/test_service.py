@@ -174,7 +174,9 @@ def test_a_queue_is_worked_to_its_end_by_workers_that_die_and_join(
             for machine in ("machine-2", "machine-3")
             if (tmp_path / machine / "results" / "worker" / name).exists()
         ]
-        assert seen and all(rows == read for rows in seen)
+        # The worker that ended its last trial wrote what the report reads from the study
+        # alone (one that moved on to the next search earlier saw less).
+        assert read in seen
     model = reader / "results" / victim_search / "best_model.keras"
     check = "import keras, sys; keras.saving.load_model(sys.argv[1], safe_mode=True)"
     subprocess.run([sys.executable, "-c", check, str(model)], check=True)

@@ -33,8 +33,11 @@ def make_oracle(
     max_failures: int,
     stop: StopCheck | None = None,
     heartbeat: float | None = None,
+    stand_by: bool = True,
 ) -> StudyOracle:
-    """The oracle for ``tuner``: an Optuna sampler or one of Keras Tuner's algorithms."""
+    """The oracle for ``tuner``: an Optuna sampler or one of Keras Tuner's algorithms.
+    ``stand_by`` (Optuna samplers): once the budget is spent, wait while other workers'
+    trials run, to run their retries should they fail; else stop at once."""
     common: dict[str, Any] = dict(
         study=study,
         stop=stop,
@@ -46,7 +49,7 @@ def make_oracle(
         max_consecutive_failed_trials=max_failures,
     )
     if tuner in OPTUNA_SAMPLERS:
-        return OptunaOracle(sampler=tuner, budget=trials, **common)
+        return OptunaOracle(sampler=tuner, budget=trials, stand_by=stand_by, **common)
     if tuner == "random":
         return RandomSearchOracle(max_trials=trials, **common)
     if tuner == "bayesian":

@@ -36,14 +36,17 @@ class OptunaOracle(StudyOracle):
 
     ``budget`` counts trials of the whole study, whichever worker runs them: completed,
     pruned and failed ones, and those running now. A trial whose worker died or was
-    interrupted does not count once its retry is queued.
+    interrupted does not count once its retry is queued. Once it is spent, a worker that
+    ``stand_by`` waits while others' trials run (their retries would be run here); one that
+    does not stops, to take other work (a service worker, with a queue of searches).
     """
 
-    def __init__(self, *, sampler: str, budget: int, **kwargs: Any):
+    def __init__(self, *, sampler: str, budget: int, stand_by: bool = True, **kwargs: Any):
         kwargs.setdefault("max_trials", None)
         super().__init__(**kwargs)
         self.sampler = sampler
         self.budget = budget
+        self.stand_by = stand_by
         self._sampler_set = False
 
     def populate_space(self, trial_id: str) -> dict[str, Any]:
@@ -65,7 +68,8 @@ class OptunaOracle(StudyOracle):
         if not waiting:
             used, running = budget_slots(trials, below=None)
             if used >= self.budget:
-                if running:  # a running trial may still fail and need its retry run here
+                if running and self.stand_by:
+                    # A running trial may still fail and need its retry run here.
                     time.sleep(IDLE_SECONDS)
                     return {"status": TrialStatus.IDLE}
                 return {"status": TrialStatus.STOPPED}

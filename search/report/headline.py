@@ -158,20 +158,27 @@ def _baselines_described(yardstick: Yardstick) -> str:
 def _target_reached(target: float | None, records: Sequence[TrialRecord]) -> str:
     if target is None:
         return ""
-    ordered = sorted(records, key=lambda r: r.number)
-    first = next(
-        (
-            r
-            for r in ordered
-            if r.status in analysis.SCORED and r.val_mae is not None and r.val_mae < target
-        ),
-        None,
-    )
-    if first is None:
+    scored = [r for r in records if r.status in analysis.SCORED and r.val_mae is not None]
+    beaten = sorted((r for r in scored if r.val_mae < target), key=lambda r: r.number)
+    if not beaten:
         return f"No trial has beaten the target {target} yet."
+    first = beaten[0]
+    text = f"The target {target} was first beaten by trial {first.number} ({first.val_mae:.4f})"
     starts = [r.started for r in records if r.started]
-    after = (first.finished - min(starts)).total_seconds() if first.finished and starts else None
-    when = f", {after / 60:.1f} minutes after the first trial started" if after else ""
-    return (
-        f"The target {target} was first beaten by trial {first.number} ({first.val_mae:.4f}){when}."
-    )
+    # When a validation MAE first went below it, from each epoch's time in the study (a
+    # trial of several folds is judged on their mean, so by its end).
+    passed = [(p[1], r.number, p[0]) for r in scored if (p := r.first_below(target))]
+    if starts and passed and all(len(r.fold_maes) <= 1 for r in scored):
+        when, number, epoch = min(passed)
+        seconds = (when - min(starts)).total_seconds()
+        return f"{text}; a validation MAE first went below it {_elapsed(seconds)} after the " + (
+            f"search started (trial {number}, epoch {epoch})."
+        )
+    if first.finished and starts:
+        seconds = (first.finished - min(starts)).total_seconds()
+        return f"{text}, {_elapsed(seconds)} after the first trial started."
+    return text + "."
+
+
+def _elapsed(seconds: float) -> str:
+    return f"{seconds:.0f} s" if seconds < 120 else f"{seconds / 60:.1f} minutes"

@@ -113,9 +113,17 @@ class _QueueWorker:
 
 
 def plan_from_study(
-    storage_url: str, name: str, out: Path, *, workers: int, artifacts: str | None, quiet: bool
+    storage_url: str,
+    name: str,
+    out: Path,
+    *,
+    workers: int,
+    artifacts: str | None,
+    quiet: bool,
+    stand_by: bool = True,
 ) -> Plan:
-    """The plan of the queued search ``name``, built from its study alone."""
+    """The plan of the queued search ``name``, built from its study alone; ``stand_by``:
+    whether its workers wait for other workers' last trials once its budget is spent."""
     study = studies.load_study(studies.open_storage(storage_url), name)
     attrs = study.user_attrs
     submission = Submission.read(attrs)
@@ -140,6 +148,7 @@ def plan_from_study(
         workers=workers,
         grace=submission.grace,
         quiet=quiet,
+        stand_by=stand_by,
     )
     return Plan(space, text, series, out, storage_url, name, options, identity)
 
@@ -158,6 +167,9 @@ def _work_on(chosen: QueuedSearch, options: ServiceOptions, first_worker: int) -
         workers=options.workers,
         artifacts=options.artifacts,
         quiet=options.quiet,
+        # Taken for room, it is left as soon as its budget is spent, for the next search;
+        # taken with none (all its trials are running), it waits to run their retries.
+        stand_by=not chosen.has_room,
     )
     study = start_run(plan, debug=options.debug)
     started = mark_started(study)

@@ -8,6 +8,7 @@ study keeps about a trial is written here.
 from __future__ import annotations
 
 import math
+import time
 from typing import TYPE_CHECKING, Any
 
 import optuna
@@ -37,6 +38,8 @@ class TrialRecorder:
         self.pruned = False
         self.outcome: Outcome | None = None
         self.taken_over = False
+        self._clock = time.monotonic()
+        self._epoch_ends: list[float] = []
 
     @property
     def number(self) -> int:
@@ -46,10 +49,12 @@ class TrialRecorder:
         """What the trial is about to train, written before it trains."""
         self.note(rec.CONFIG, _plain(config))
         self.note(rec.SEED, seed)
+        self._clock = time.monotonic()
 
     def epoch(self, step: int, val_mae: float) -> bool:
         """Record one epoch's validation MAE at its step; whether the pruner stops the
         trial here. Raises ``TrialTakenOver`` once the study has ended the trial."""
+        self._epoch_ends.append(round(time.monotonic() - self._clock, 3))
         try:
             self.live.report(val_mae, step)
         except UpdateFinishedTrialError:
@@ -92,6 +97,7 @@ class TrialRecorder:
             (rec.PARAMS, outcome.params),
             (rec.TRAIN_SECONDS, round(outcome.train_seconds, 3)),
             (rec.STOPPED, outcome.stopped),
+            (rec.EPOCH_SECONDS, self._epoch_ends),
         ):
             self.note(key, value)
         steps = outcome.step_maes

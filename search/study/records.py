@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import optuna
@@ -36,6 +36,7 @@ SURPLUS = "surplus"
 FORECAST = "forecast"
 KERAS_TUNER = "keras_tuner"  # Hyperband's bookkeeping of a trial (its epochs, its parent)
 TEST_FORECAST = "test_forecast"
+EPOCH_SECONDS = "epoch_seconds"  # when each epoch ended, in seconds from the trial's start
 
 # Study user attributes: which run this study belongs to, and the learning rates its range
 # tests suggested (by group of configurations).
@@ -69,6 +70,19 @@ class TrialRecord:
     finished: datetime | None = None
     retry_of: int | None = None
     curve: list[float] = field(default_factory=list)
+    epoch_seconds: list[float] = field(default_factory=list)
+
+    def first_below(self, target: float) -> tuple[int, datetime] | None:
+        """The first epoch (counted from 1, over every fold) whose validation MAE was below
+        ``target``, and when it ended; None if none was, or the times were not kept."""
+        if self.started is None:
+            return None
+        # Studies made before the times were kept have none: zip stops at once.
+        pairs = zip(self.curve, self.epoch_seconds, strict=False)
+        for index, (value, seconds) in enumerate(pairs):
+            if value < target:
+                return index + 1, self.started + timedelta(seconds=seconds)
+        return None
 
 
 def rank_key(record: TrialRecord, folds: int) -> tuple[bool, float]:
@@ -122,6 +136,7 @@ def _record(trial: optuna.trial.FrozenTrial, retried: dict[int, int]) -> TrialRe
         finished=trial.datetime_complete,
         retry_of=attrs.get(RETRY_OF),
         curve=curve,
+        epoch_seconds=list(attrs.get(EPOCH_SECONDS) or []),
     )
 
 

@@ -77,6 +77,7 @@ class SearchLoop:
             max_failures=space.setting("max_failures"),
             stop=self.stopper.reason,
             heartbeat=plan.options.heartbeat,
+            stand_by=plan.options.stand_by,
         )
         with project(plan.out, plan.tuner) as (directory, overwrite):
             if plan.tuner in KERAS_TUNER_ALGORITHMS:
