@@ -1,13 +1,17 @@
 """The product against what users would do instead, one after another on the same machine.
 
-    python benchmarks/bench.py                    # quick: 100 s per contender, about 10 min
-    python benchmarks/bench.py --mode overnight   # one hour per contender
+    python benchmarks/bench.py                    # quick: 100 s per run, 3 seeds, about 30 min
+    python benchmarks/bench.py --seeds 5          # five seeds
+    python benchmarks/bench.py --mode overnight   # one hour per run: 15 hours with 3 seeds
 
-Each contender gets the same wall-clock budget on the same series and is scored the same way
-(one-step forecasts of the validation part, MAE in the series' units). Writes into ``--out``:
-``bench.csv`` (one row per contender per improvement), ``bench.png`` (best so far against
-seconds), ``speed.csv`` (seconds per epoch of one architecture through three pipelines) and
-``bench.md`` (the summary tables, also printed).
+Each contender gets the same wall-clock budget on the same series, once per seed (seeds
+``--seed``, ``--seed`` + 1, ...; all contenders for one seed, then the next, so a slow spell
+of the machine falls on every contender), and is scored the same way: one-step forecasts of
+the validation part, MAE in the series' units, read after every epoch. Writes into
+``--out``: ``bench.csv`` (one row per contender, seed and improvement), ``bench.png`` (best
+so far against seconds, each seed thin, the median seed bold), ``speed.csv`` (seconds per
+epoch of one architecture through three pipelines) and ``bench.md`` (the summary tables,
+median [min-max] over the seeds, also printed).
 """
 
 from __future__ import annotations
@@ -29,8 +33,13 @@ import pandas as pd
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
+sys.path.insert(0, str(HERE))  # its sibling modules, also when it is loaded from its file
+
+from bench_results import TARGET, plot, summary  # noqa: E402
+from speed import pipeline_speed  # noqa: E402
+
 MODES = {"quick": 100.0, "overnight": 3600.0}
-TARGET = 3.0
+COLUMNS = ["contender", "seed", "seconds", "trials", "epochs", "best"]
 # A contender ended at its budget gets this long to write its last line before SIGKILL.
 _GRACE = 15.0
 # The product stops at an epoch boundary after its budget; a large model's epoch can be long.
@@ -68,6 +77,9 @@ def main(argv: list[str] | None = None) -> int:
         names = ", ".join(c.name for c in CONTENDERS)
         print(f"error: --only names none of the contenders ({names})", file=sys.stderr)
         return 2
+    if args.seeds < 1:
+        print("error: --seeds must be 1 or more", file=sys.stderr)
+        return 2
     series = DataSource(args.data, column=args.column, split=args.split).load()
     yardstick = Yardstick.measure(series, backtest_folds(series, 1))
     out = Path(args.out).resolve()
@@ -81,30 +93,19 @@ def main(argv: list[str] | None = None) -> int:
         "linear AR": yardstick.baseline("linear_ar").val_mae,
         "target": TARGET,
     }
+    seeds = [args.seed + i for i in range(args.seeds)]
     print(
         f"benchmark on {series.name}: {len(chosen)} contenders, {budget:.0f} s each, "
-        f"{os.cpu_count()} cores -> {out}",
+        f"seeds {', '.join(map(str, seeds))}, {os.cpu_count()} cores -> {out}",
         flush=True,
     )
-    rows, totals, overhead = [], {}, None
-    for contender in chosen:
-        print(f"  {contender.name}: {contender.label} ...", flush=True)
-        if contender.workers:
-            lines, overhead_of = _run_product(contender, args, budget, out)
-            overhead = overhead if overhead is not None else overhead_of
-        else:
-            lines = _run_written(contender, data, args.seed, budget, out)
-        improvements, total = _improvements(contender.name, lines, budget)
-        rows += improvements
-        totals[contender.name] = total
-        print(f"    {_describe(total)}", flush=True)
-    table = pd.DataFrame(rows, columns=["contender", "seconds", "trials", "epochs", "best"])
+    table, totals, overhead = _run_all(chosen, seeds, args, data, budget, out)
     table.to_csv(out / "bench.csv", index=False)
-    _plot(table, chosen, references, budget, out / "bench.png", series.name)
-    speed = _speed(series, args.speed_epochs) if args.speed_epochs else None
+    plot(table, chosen, totals, references, budget, out / "bench.png", series.name)
+    speed = pipeline_speed(series, args.speed_epochs) if args.speed_epochs else None
     if speed is not None:
         speed.to_csv(out / "speed.csv", index=False)
-    text = _summary(chosen, totals, budget, speed, overhead, series.name)
+    text = summary(chosen, totals, budget, seeds, speed, overhead, series.name)
     (out / "bench.md").write_text(text)
     print(text)
     return 0
@@ -120,7 +121,10 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--column", help="the CSV column to forecast")
     parser.add_argument("--split", type=float, help="first validation row or training fraction")
     parser.add_argument("--space", default="spaces/lstm.py", help="the product's space")
-    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--seed", type=int, default=42, help="the first seed")
+    parser.add_argument(
+        "--seeds", type=int, default=3, help="runs per contender, seeds --seed, --seed + 1, ..."
+    )
     parser.add_argument("--only", help="comma-separated contenders to run")
     parser.add_argument(
         "--speed-epochs", type=int, default=5, help="epochs per pipeline timed (0: skip)"
@@ -130,6 +134,30 @@ def _parser() -> argparse.ArgumentParser:
 
 
 # -- running contenders ------------------------------------------------------------------------
+
+
+def _run_all(chosen, seeds, args, data, budget, out) -> tuple[pd.DataFrame, dict, float | None]:
+    """Every contender once per seed, all of them for one seed before the next: the
+    improvements (``COLUMNS``), each contender's totals per seed, and the product's median
+    seconds per trial outside ``fit``."""
+    rows, totals, overheads = [], {c.name: [] for c in chosen}, []
+    first_product = next((c.name for c in chosen if c.workers), None)
+    for seed in seeds:
+        for contender in chosen:
+            print(f"  seed {seed}, {contender.name}: {contender.label} ...", flush=True)
+            if contender.workers:
+                lines, overheads_of = _run_product(contender, args, seed, budget, out)
+                # The overhead of one worker alone, not of two sharing the cores.
+                if contender.name == first_product:
+                    overheads += overheads_of
+            else:
+                lines = _run_written(contender, data, seed, budget, out)
+            improvements, total = _improvements(lines, budget)
+            rows += [[contender.name, seed, *row] for row in improvements]
+            totals[contender.name].append({**total, "seed": seed})
+            print(f"    {_describe(total)}", flush=True)
+    overhead = float(np.median(overheads)) if overheads else None
+    return pd.DataFrame(rows, columns=COLUMNS), totals, overhead
 
 
 def _stop(process: subprocess.Popen, deadline: float, grace: float) -> None:
@@ -148,7 +176,8 @@ def _stop(process: subprocess.Popen, deadline: float, grace: float) -> None:
 
 
 def _run_written(contender: Contender, data: Path, seed: int, budget: float, out: Path) -> list:
-    progress = out / f"{contender.name}.jsonl"
+    stem = out / f"{contender.name}-{seed}"
+    progress, log = stem.with_suffix(".jsonl"), stem.with_suffix(".log")
     progress.unlink(missing_ok=True)
     with tempfile.TemporaryDirectory() as work:
         t0 = time.time()
@@ -167,7 +196,7 @@ def _run_written(contender: Contender, data: Path, seed: int, budget: float, out
             ],
             env={**os.environ, "BENCH_WORKDIR": work},
             stdout=subprocess.DEVNULL,
-            stderr=open(out / f"{contender.name}.log", "w"),  # noqa: SIM115 - the child owns it
+            stderr=open(log, "w"),  # noqa: SIM115 - the child owns it
         )
         _stop(process, t0 + budget, _GRACE)
     if not progress.exists():
@@ -175,10 +204,12 @@ def _run_written(contender: Contender, data: Path, seed: int, budget: float, out
     return [json.loads(line) for line in progress.read_text().splitlines() if line.strip()]
 
 
-def _run_product(contender: Contender, args, budget: float, out: Path) -> tuple[list, float]:
-    import optuna
-
-    run_out = out / contender.name
+def _run_product(
+    contender: Contender, args, seed: int, budget: float, out: Path
+) -> tuple[list, list]:
+    """The product's progress lines (see ``_product_lines``) and each trial's seconds
+    outside ``fit``."""
+    run_out = out / f"{contender.name}-{seed}"
     command = [
         sys.executable,
         "-m",
@@ -190,7 +221,7 @@ def _run_product(contender: Contender, args, budget: float, out: Path) -> tuple[
         "--workers",
         str(contender.workers),
         "--seed",
-        str(args.seed),
+        str(seed),
         "--data",
         args.data,
         "--out",
@@ -203,37 +234,75 @@ def _run_product(contender: Contender, args, budget: float, out: Path) -> tuple[
     if args.split:
         command += ["--split", f"{args.split:g}"]
     t0 = time.time()
-    with open(out / f"{contender.name}.log", "w") as log:
+    with open(out / f"{contender.name}-{seed}.log", "w") as log:
         process = subprocess.Popen(command, cwd=REPO, stdout=log, stderr=log)
         _stop(process, t0 + budget + _PRODUCT_GRACE, _GRACE)
-    storage = f"sqlite:///{run_out / 'study.db'}"
-    name = optuna.get_all_study_summaries(storage)[0].study_name
-    trials = optuna.load_study(study_name=name, storage=storage).get_trials(deepcopy=False)
-    finished = sorted(
-        (t for t in trials if t.datetime_complete is not None),
-        key=lambda t: t.datetime_complete,
-    )
-    lines, best, epochs, overheads = [], math.inf, 0, []
-    for count, trial in enumerate(finished, start=1):
-        score = trial.user_attrs.get("val_mae")
-        epochs += int(trial.user_attrs.get("epochs") or 0)
-        if score is not None and trial.state.name in ("COMPLETE", "PRUNED"):
-            best = min(best, float(score))
-        seconds = trial.datetime_complete.timestamp() - t0
-        lines.append({"seconds": seconds, "trials": count, "epochs": epochs, "best": _finite(best)})
-        train = trial.user_attrs.get("train_seconds")
-        if train is not None:
-            duration = (trial.datetime_complete - trial.datetime_start).total_seconds()
-            overheads.append(duration - float(train))
-    return lines, float(np.median(overheads)) if overheads else math.nan
+    records = _read_study(run_out / "study.db")
+    overheads = [
+        (r.finished - r.started).total_seconds() - r.train_seconds
+        for r in records
+        if r.finished is not None and r.started is not None and r.train_seconds is not None
+    ]
+    return _product_lines(records, t0), overheads
+
+
+def _read_study(path: Path) -> list:
+    """The trials of the one study in the SQLite file ``path`` (none if the run made none)."""
+    import optuna
+
+    from search.study import read_records
+
+    if not path.exists():
+        return []
+    storage = f"sqlite:///{path}"
+    summaries = optuna.get_all_study_summaries(storage)
+    if not summaries:
+        return []
+    return read_records(optuna.load_study(study_name=summaries[0].study_name, storage=storage))
+
+
+def _product_lines(records: list, t0: float) -> list[dict]:
+    """The product's progress as the written contenders write theirs: a line at the end of
+    every epoch of every trial (its start plus its ``epoch_seconds``) and at the end of
+    every trial, in time order, seconds from ``t0``; so the best so far moves at epoch
+    ends, whichever worker ran the epoch and however the trial ended."""
+    events = []  # (seconds, 0 for an epoch or 1 for a trial's end, the epoch's MAE)
+    for record in records:
+        if record.started is None:
+            continue
+        start = record.started.timestamp() - t0
+        end = None if record.finished is None else record.finished.timestamp() - t0
+        for index, value in enumerate(record.curve):
+            if index < len(record.epoch_seconds):
+                events.append((start + record.epoch_seconds[index], 0, value))
+            elif end is not None:
+                # A trial that ended without writing its times (a failed or interrupted
+                # one): its epochs ended by its end, and are put there, never earlier.
+                events.append((end, 0, value))
+        if end is not None:
+            events.append((end, 1, None))
+    lines, best, trials, epochs = [], math.inf, 0, 0
+    for seconds, kind, value in sorted(events, key=lambda event: event[:2]):
+        if kind == 0:
+            epochs += 1
+            if math.isfinite(value):
+                best = min(best, value)
+        else:
+            trials += 1
+        lines.append(
+            {"seconds": seconds, "trials": trials, "epochs": epochs, "best": _finite(best)}
+        )
+    return lines
 
 
 def _finite(value: float) -> float | None:
     return None if math.isinf(value) else value
 
 
-def _improvements(name: str, lines: list[dict], budget: float) -> tuple[list, dict]:
-    """The rows where the best so far improved, within the budget; and the totals at it."""
+def _improvements(lines: list[dict], budget: float) -> tuple[list, dict]:
+    """The rows (seconds, trials, epochs, best) where the best so far improved, within the
+    budget; and the totals at the budget, with when the best first went below the target
+    (``reached``, None if it did not)."""
     rows, best = [], math.inf
     total = {"best": None, "trials": 0, "epochs": 0, "reached": None}
     for line in lines:
@@ -242,7 +311,7 @@ def _improvements(name: str, lines: list[dict], budget: float) -> tuple[list, di
         total.update(trials=line["trials"], epochs=line["epochs"])
         if line["best"] is not None and line["best"] < best:
             best = line["best"]
-            rows.append([name, line["seconds"], line["trials"], line["epochs"], best])
+            rows.append([line["seconds"], line["trials"], line["epochs"], best])
             total["best"] = best
             if best < TARGET and total["reached"] is None:
                 total["reached"] = line["seconds"]
@@ -255,158 +324,6 @@ def _describe(total: dict) -> str:
     return (
         f"best {best}, MAE {TARGET:g} {reached}, {total['trials']} trials, {total['epochs']} epochs"
     )
-
-
-# -- speed -----------------------------------------------------------------------------------
-
-
-def _speed(series, epochs: int) -> pd.DataFrame:
-    """Seconds per epoch of one LSTM(64) (window 20, batch 32) through the product's
-    pipeline, a plain ``fit`` on a numpy window array, and the course's ``tf.data``
-    pipeline; the median epoch, the first (which compiles) left out."""
-    import warnings
-
-    import keras
-
-    # Keras warns that a tf.data pipeline without .repeat() ends each epoch: it is meant to.
-    warnings.filterwarnings("ignore", message=".*ran out of data", category=UserWarning)
-    warnings.filterwarnings("ignore", message=".*shuffle=True.*", category=UserWarning)
-    sys.path.insert(0, str(HERE))
-    from contenders import windowed_dataset
-    from numpy.lib.stride_tricks import sliding_window_view
-
-    from search.model import build_model
-    from search.trainer import Trainer
-
-    config = dict(
-        cell="lstm", depth=1, units=64, bidirectional=False, dropout=0.0, optimizer="adam",
-        learning_rate=1e-3, loss="mse", batch_size=32, window=20, scaling="standard",
-    )  # fmt: skip
-
-    class EpochTimer(keras.callbacks.Callback):
-        """Times each epoch; ``per_epoch`` is the median, the first (which compiles) left out."""
-
-        def __init__(self):
-            super().__init__()
-            self.seconds: list[float] = []
-
-        def on_epoch_begin(self, epoch, logs=None):
-            self._start = time.perf_counter()
-
-        def on_epoch_end(self, epoch, logs=None):
-            self.seconds.append(time.perf_counter() - self._start)
-
-        def per_epoch(self) -> float:
-            return float(np.median(self.seconds[1:] or self.seconds))
-
-    runs = epochs + 1
-    keras.utils.set_random_seed(0)
-    timer = EpochTimer()
-    Trainer(series, epochs=runs, patience=None).fit(build_model(config), config, callbacks=[timer])
-    product = timer.per_epoch()
-
-    def plain_model() -> keras.Model:
-        model = keras.Sequential(
-            [keras.Input((20, 1)), keras.layers.LSTM(64), keras.layers.Dense(1)]
-        )
-        model.compile(optimizer=keras.optimizers.Adam(1e-3), loss="mse")
-        return model
-
-    train = series.train.astype("float32")
-    runs_of_21 = sliding_window_view(train, 21)
-    x, y = runs_of_21[:, :20].copy(), runs_of_21[:, 20].copy()
-    timer = EpochTimer()
-    plain_model().fit(x[..., None], y, batch_size=32, epochs=runs, verbose=0, callbacks=[timer])
-    numpy_fit = timer.per_epoch()
-    dataset = windowed_dataset(train, 20, 32).map(lambda w, label: (w[..., None], label))
-    timer = EpochTimer()
-    plain_model().fit(dataset, epochs=runs, verbose=0, callbacks=[timer])
-    course = timer.per_epoch()
-    return pd.DataFrame(
-        [
-            ["this product (validation after every epoch included)", product, 1.0],
-            ["plain model.fit on a numpy window array", numpy_fit, numpy_fit / product],
-            ["the course's tf.data pipeline", course, course / product],
-        ],
-        columns=["pipeline", "seconds_per_epoch", "relative_to_product"],
-    )
-
-
-# -- results ---------------------------------------------------------------------------------
-
-
-def _plot(table, chosen, references, budget, path, data) -> None:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(10, 5))
-    for contender in chosen:
-        rows = table[table["contender"] == contender.name]
-        if rows.empty:
-            continue
-        seconds = [*rows["seconds"], budget]
-        best = [*rows["best"], rows["best"].iloc[-1]]
-        ax.step(seconds, best, where="post", linewidth=1.8, label=contender.label)
-        ax.plot(rows["seconds"], rows["best"], "o", markersize=3, color=ax.lines[-1].get_color())
-    # References in grays and black, apart from the contenders' colours.
-    styles = iter([("dimgray", "-."), ("gray", "--"), ("darkgray", ":"), ("black", "--")])
-    for label, value in references.items():
-        if value is not None:
-            color, style = next(styles)
-            ax.axhline(
-                value, color=color, linestyle=style, linewidth=1.2, label=f"{label} {value:.3f}"
-            )
-    finite = table["best"][np.isfinite(table["best"])]
-    if len(finite):
-        top = min(float(finite.max()), 2 * TARGET + 2)
-        ax.set_ylim(min(float(finite.min()), references.get("noise floor") or 99) - 0.2, top)
-    ax.set(
-        title=f"Best validation MAE so far, {budget:.0f} s per contender, {data}",
-        xlabel="seconds since the contender started",
-        ylabel="best validation MAE so far",
-        xlim=(0, budget),
-    )
-    ax.grid(alpha=0.3)
-    ax.legend(loc="best", fontsize="small")
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-
-
-def _summary(chosen, totals, budget, speed, overhead, data) -> str:
-    lines = [
-        f"Benchmark on {data}, {budget:.0f} s per contender, {os.cpu_count()} CPU cores, no GPU.",
-        "",
-        f"| contender | best val_mae at {budget:.0f} s | seconds to MAE {TARGET:g} "
-        "| trials | epochs |",
-        "|---|---|---|---|---|",
-    ]
-    for contender in chosen:
-        total = totals[contender.name]
-        best = "none" if total["best"] is None else f"{total['best']:.3f}"
-        reached = "not reached" if total["reached"] is None else f"{total['reached']:.0f}"
-        lines.append(
-            f"| {contender.label} | {best} | {reached} | {total['trials']} | {total['epochs']} |"
-        )
-    if speed is not None:
-        lines += [
-            "",
-            "| pipeline (LSTM 64, window 20, batch 32) | seconds per epoch "
-            "| relative to the product |",
-            "|---|---|---|",
-        ]
-        for row in speed.itertuples():
-            lines.append(
-                f"| {row.pipeline} | {row.seconds_per_epoch:.3f} | {row.relative_to_product:.2f} |"
-            )
-    if overhead is not None and not math.isnan(overhead):
-        lines += [
-            "",
-            f"Per-trial overhead of the product outside `fit` (median): {overhead:.2f} s.",
-        ]
-    return "\n".join(lines) + "\n"
 
 
 if __name__ == "__main__":

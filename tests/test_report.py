@@ -216,7 +216,8 @@ def test_each_epoch_is_timed_in_the_study(finished_run):
         seconds = record.epoch_seconds
         assert len(seconds) == len(record.curve) == record.epochs
         assert seconds[0] > 0 and all(a < b for a, b in itertools.pairwise(seconds))
-        assert seconds[-1] <= record.train_seconds + 1
+        # From the trial's start: its sampling and model building come before training.
+        assert record.train_seconds - 1 < seconds[-1] < record.train_seconds + 5
 
 
 def test_the_report_says_when_a_validation_mae_first_went_below_the_target():

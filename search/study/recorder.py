@@ -38,7 +38,10 @@ class TrialRecorder:
         self.pruned = False
         self.outcome: Outcome | None = None
         self.taken_over = False
-        self._clock = time.monotonic()
+        # Epochs are timed from the trial's start as the study records it, so that a
+        # reader adds them to datetime_start (sampling and model building included).
+        started = getattr(live, "datetime_start", None)
+        self._started = started.timestamp() if started is not None else time.time()
         self._epoch_ends: list[float] = []
 
     @property
@@ -49,12 +52,11 @@ class TrialRecorder:
         """What the trial is about to train, written before it trains."""
         self.note(rec.CONFIG, _plain(config))
         self.note(rec.SEED, seed)
-        self._clock = time.monotonic()
 
     def epoch(self, step: int, val_mae: float) -> bool:
         """Record one epoch's validation MAE at its step; whether the pruner stops the
         trial here. Raises ``TrialTakenOver`` once the study has ended the trial."""
-        self._epoch_ends.append(round(time.monotonic() - self._clock, 3))
+        self._epoch_ends.append(round(time.time() - self._started, 3))
         try:
             self.live.report(val_mae, step)
         except UpdateFinishedTrialError:
@@ -124,6 +126,8 @@ class TrialRecorder:
         if self.taken_over:
             return
         try:
+            if self._epoch_ends:
+                self.live.set_user_attr(rec.EPOCH_SECONDS, self._epoch_ends)
             if status is not None:
                 self.live.set_user_attr(rec.STATUS, status)
             self.live.set_user_attr(rec.ERROR, error)
