@@ -229,3 +229,17 @@ def test_a_cancelled_search_starts_no_trial_and_status_says_so(space_file, tmp_p
     assert main(["status", "--storage", url]) == 0
     line = next(x for x in capsys.readouterr().out.splitlines() if x.startswith("later"))
     assert line.split()[1:3] == ["cancelled", "0/2"]
+
+
+def test_an_artifact_folder_that_does_not_exist_is_refused_before_anything_runs(
+    space_file, tmp_path, capsys
+):
+    missing = str(tmp_path / "nowhere")
+    out = tmp_path / "out"
+    assert main(["run", str(space_file()), "--out", str(out), "--artifacts", missing]) == 2
+    assert "artifact folder" in capsys.readouterr().err and not out.exists()
+    url = f"sqlite:///{tmp_path / 'queue.db'}"
+    assert main(["submit", str(space_file("queued")), "--storage", url]) == 0
+    assert main(["worker", "--storage", url, "--artifacts", missing]) == 2
+    assert "artifact folder" in capsys.readouterr().err
+    assert _trials(url, "queued") == []
