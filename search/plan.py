@@ -7,6 +7,7 @@ import itertools
 import json
 import os
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -133,11 +134,18 @@ class CheckedSearch:
     declared: Space = field(repr=False)
     space: Space = field(repr=False)
     series: Series = field(repr=False)
-    identity: RunIdentity = field(repr=False)
+    options: RunOptions = field(repr=False)
 
     @property
     def tuner(self) -> str:
         return self.space.setting("tuner")
+
+    @cached_property
+    def identity(self) -> RunIdentity:
+        """The search's identity; measuring its baselines takes seconds, so the cheap
+        checks of a command come first."""
+        changes = overrides(self.declared, self.options)
+        return _identity(self.space, self.series, self.space_file, changes)
 
 
 def check_search(space_path: str | Path, options: RunOptions) -> CheckedSearch:
@@ -149,8 +157,7 @@ def check_search(space_path: str | Path, options: RunOptions) -> CheckedSearch:
     series = space.source().load()
     _check_length(space, series)
     _check_inputs(space, series)
-    identity = _identity(space, series, str(space_path), overrides(declared, options))
-    return CheckedSearch(str(space_path), text, declared, space, series, identity)
+    return CheckedSearch(str(space_path), text, declared, space, series, options)
 
 
 def plan_run(space_path: str | Path, options: RunOptions) -> Plan:
@@ -162,6 +169,14 @@ def plan_run(space_path: str | Path, options: RunOptions) -> Plan:
     if given is not None:
         studies.check_storage_url(given, origin)
     storage_url = given or studies.default_storage_url(out)
+    if options.workers > 1 and checked.space.uses_keras_tuner_algorithm:
+        raise UsageError(
+            f"--workers {options.workers}: Keras Tuner's {checked.tuner!r} keeps its state in "
+            f"one process; use an Optuna sampler ({', '.join(OPTUNA_SAMPLERS)}) for several "
+            "workers"
+        )
+    if options.artifacts:
+        artifact_store(options.artifacts)  # a folder that does not exist is refused now
     plan = Plan(
         checked.space,
         checked.space_text,
@@ -172,13 +187,6 @@ def plan_run(space_path: str | Path, options: RunOptions) -> Plan:
         options,
         checked.identity,
     )
-    if options.workers > 1 and checked.space.uses_keras_tuner_algorithm:
-        raise UsageError(
-            f"--workers {options.workers}: Keras Tuner's {plan.tuner!r} keeps its state in one "
-            f"process; use an Optuna sampler ({', '.join(OPTUNA_SAMPLERS)}) for several workers"
-        )
-    if options.artifacts:
-        artifact_store(options.artifacts)  # a folder that does not exist is refused now
     if not options.fresh:
         _check_existing(plan)
     check_not_in_use(plan.out, plan.tuner)
@@ -284,11 +292,8 @@ def _check_writable(out: Path) -> None:
 
 def _check_existing(plan: Plan) -> None:
     """Refuse, before anything is written, to resume a run of something else."""
-    database = studies.sqlite_file(plan.storage_url)
-    if database is not None and not database.exists():
-        # No study there yet, and opening the storage would create the file: a command
-        # refused after this check would leave an empty database behind.
-        return
+    if studies.sqlite_not_created(plan.storage_url):
+        return  # no study there yet; a command refused later leaves no empty database
     storage = plan.storage()  # a storage that cannot be opened is refused here
     try:
         study = studies.load_study(storage, plan.study_name)

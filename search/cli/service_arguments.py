@@ -7,10 +7,14 @@ import argparse
 from search.cli.option_types import positive_int
 from search.cli.options import artifacts_option, search_options
 
-_STORAGE_HELP = (
-    "the queue's database, such as postgresql://user@host:5432/dbname (or set "
-    "SEARCH_STORAGE; default: sqlite:///results/queue.db for one machine)"
-)
+
+def _storage_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--storage",
+        metavar="URL",
+        help="the queue's database, such as postgresql://user@host:5432/dbname (or set "
+        "SEARCH_STORAGE; default: sqlite:///results/queue.db for one machine)",
+    )
 
 
 def add_service_commands(
@@ -27,7 +31,7 @@ def add_service_commands(
     )
     submit.add_argument("spaces", nargs="+", metavar="SPACE", help="a space file")
     search_options(submit)
-    submit.add_argument("--storage", metavar="URL", help=_STORAGE_HELP)
+    _storage_option(submit)
     submit.add_argument(
         "--replace",
         action="store_true",
@@ -42,7 +46,7 @@ def add_service_commands(
         "worker processes; every trial is recorded in its search's study. Stop with Ctrl-C "
         "or SIGTERM: running trials end at their next epoch and are run again later.",
     )
-    worker.add_argument("--storage", metavar="URL", help=_STORAGE_HELP)
+    _storage_option(worker)
     worker.add_argument(
         "--workers",
         type=positive_int,
@@ -79,7 +83,7 @@ def add_service_commands(
         "failed, cancelled), trials done of its budget, the best validation (and test) MAE, "
         "worker processes alive and the time left of its budget.",
     )
-    status.add_argument("--storage", metavar="URL", help=_STORAGE_HELP)
+    _storage_option(status)
     status.add_argument("--json", action="store_true", help="one JSON object per search")
 
     cancel = commands.add_parser(
@@ -90,4 +94,4 @@ def add_service_commands(
         "ones end at their next epoch with what they reached.",
     )
     cancel.add_argument("names", nargs="+", metavar="NAME", help="the searches to cancel")
-    cancel.add_argument("--storage", metavar="URL", help=_STORAGE_HELP)
+    _storage_option(cancel)

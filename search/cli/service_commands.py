@@ -114,10 +114,9 @@ def _duration(seconds: float) -> str:
 
 
 def _existing_queue(url: str) -> str:
-    from search.study import mask_url, sqlite_file
+    from search.study import mask_url, sqlite_not_created
 
-    database = sqlite_file(url)
-    if database is not None and not database.exists():
+    if sqlite_not_created(url):
         raise UsageError(
             f"no queue at {mask_url(url)}: submit a search first, or give --storage "
             "(or SEARCH_STORAGE)"

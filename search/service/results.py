@@ -23,10 +23,11 @@ def bring_run(
     identity = run_identity(study)
     out.mkdir(parents=True, exist_ok=True)
     write_run_file(out, identity.space_file, name, storage_url)
-    ranked = sorted(
-        (r for r in read_records(study) if r.status == "complete" and r.val_mae is not None),
-        key=lambda r: r.val_mae,
-    )
+    # Ranked as the report ranks them; imported here, as the report's package holds Keras
+    # and listing the queue must not.
+    from search.report.analysis import scored
+
+    ranked = scored(read_records(study), identity.folds)
     if not ranked or not model:
         return None
     if artifacts is None:

@@ -53,6 +53,8 @@ def submit(
             f"a search named {taken[0]!r} is already in {studies.mask_url(storage_url)}; "
             "give another --study, or --replace to start it over"
         )
+    for check in checked:
+        check.identity  # noqa: B018 - its baselines are measured before anything is written
     storage = studies.open_storage(storage_url)
     for check, name in zip(checked, names, strict=True):
         if name in existing:
@@ -66,9 +68,8 @@ def _name(check: CheckedSearch, options: RunOptions) -> str:
 
 
 def _existing_names(storage_url: str) -> set[str]:
-    database = studies.sqlite_file(storage_url)
-    if database is not None and not database.exists():
-        return set()  # opening it would create the file, and the submit may yet be refused
+    if studies.sqlite_not_created(storage_url):
+        return set()  # the submit may yet be refused
     storage = studies.open_storage(storage_url)
     return {s.study_name for s in storage.get_all_studies()}
 

@@ -20,8 +20,6 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
-import optuna
-
 from search import study as studies
 from search.errors import RunInterrupted, UsageError
 from search.plan import Plan, RunOptions
@@ -74,8 +72,10 @@ class _QueueWorker:
 
     def run(self) -> int:
         options = self.options
+        left: str | None = None  # the search this worker's processes last came back from
         while not self.stop.signum:
             searches = list_searches(self.storage)
+            self._count_return(left, searches)
             chosen = next_search(searches, only=options.only, skip=self.given_up)
             if chosen is None:
                 if options.until_empty and not self._others_open(searches):
@@ -83,6 +83,7 @@ class _QueueWorker:
                     return 0
                 self.stop.sleep(options.poll)
                 continue
+            left = None
             try:
                 signum = _work_on(chosen, options, self.first_worker)
             except UsageError as exc:
@@ -93,14 +94,17 @@ class _QueueWorker:
                 continue
             if signum is not None:
                 raise RunInterrupted(signum)
-            if _still_has_room(self.storage, chosen.name):
-                # Its processes stopped before its end: a retry queued as they finished,
-                # or they crashed again and again here. After a few times, this machine
-                # leaves it to others.
-                self.returns[chosen.name] += 1
-                if self.returns[chosen.name] >= MAX_RETURNS:
-                    self.given_up.add(chosen.name)
+            left = chosen.name
         return 128 + self.stop.signum
+
+    def _count_return(self, name: str | None, searches: list[QueuedSearch]) -> None:
+        """A search its processes left with room still in it: a retry queued as they
+        finished, or they crashed again and again here. After a few times, this machine
+        leaves it to others."""
+        if any(s.name == name and s.has_room for s in searches):
+            self.returns[name] += 1
+            if self.returns[name] >= MAX_RETURNS:
+                self.given_up.add(name)
 
     def _others_open(self, searches: list[QueuedSearch]) -> bool:
         """Whether a search this worker may take is still open (its trials may yet need
@@ -182,11 +186,6 @@ def _work_on(chosen: QueuedSearch, options: ServiceOptions, first_worker: int) -
     if failures and signum is None:
         mark_failed(study, failures[0])
     return signum
-
-
-def _still_has_room(storage: optuna.storages.RDBStorage, name: str) -> bool:
-    search = next((s for s in list_searches(storage) if s.name == name), None)
-    return search is not None and search.has_room
 
 
 def _say(options: ServiceOptions, line: str) -> None:

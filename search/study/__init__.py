@@ -16,6 +16,7 @@ from search.study.urls import (
     given_storage,
     mask_url,
     sqlite_file,
+    sqlite_not_created,
 )
 
 __all__ = [
@@ -42,4 +43,5 @@ __all__ = [
     "retry",
     "retry_once",
     "sqlite_file",
+    "sqlite_not_created",
 ]

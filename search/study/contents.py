@@ -17,6 +17,8 @@ from search.data.stored import series_from_text, series_to_text
 # Study user attributes.
 SPACE_TEXT = "space_text"
 SPACE_HASH = "space_hash"
+# Study system attributes: the series, apart from the user attributes, which every worker
+# reads often (the run's identity, a cancel mark) and should not bring megabytes with them.
 SERIES_CHUNKS = "series_chunks"  # how many parts the series' text is kept in
 _SERIES_PART = "series_{}"
 
@@ -51,14 +53,15 @@ def keep_series(study: optuna.Study, series: Series) -> None:
     """Keep ``series`` in the study, in parts small enough for any Optuna database."""
     text = series_to_text(series)
     parts = [text[i : i + _CHUNK] for i in range(0, len(text), _CHUNK)] or [""]
+    storage, study_id = study._storage, study._study_id  # Optuna keeps system attributes private
     for index, part in enumerate(parts):
-        study.set_user_attr(_SERIES_PART.format(index), part)
-    study.set_user_attr(SERIES_CHUNKS, len(parts))  # last: a half-kept series is not read
+        storage.set_study_system_attr(study_id, _SERIES_PART.format(index), part)
+    storage.set_study_system_attr(study_id, SERIES_CHUNKS, len(parts))  # last: never half read
 
 
 def kept_series(study: optuna.Study) -> Series | None:
     """The series the study keeps; None if it keeps none."""
-    attrs = study.user_attrs
+    attrs = study._storage.get_study_system_attrs(study._study_id)
     count = attrs.get(SERIES_CHUNKS)
     if not count:
         return None

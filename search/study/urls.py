@@ -70,3 +70,10 @@ def sqlite_file(url: str) -> Path | None:
     if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
         return None
     return Path(parsed.database)
+
+
+def sqlite_not_created(url: str) -> bool:
+    """Whether ``url`` is an SQLite file that does not exist yet (opening it would create
+    it: a command that may still refuse must not)."""
+    database = sqlite_file(url)
+    return database is not None and not database.exists()
