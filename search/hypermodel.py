@@ -8,7 +8,7 @@ from typing import Any
 import keras
 import keras_tuner as kt
 
-from search.model import build_model
+from search.model import XlaAfter, build_model, xla_after, xla_from_start
 from search.range_test import resolve
 from search.space import Space
 from search.trainer import EpochHook, Outcome, Trainer
@@ -41,7 +41,9 @@ class ForecastHyperModel(kt.HyperModel):
         config = self.configuration(hp)
         if self.space.build_model is None:
             return build_model(
-                config, self.trainer.spec(config), jit_compile=self.space.setting("jit_compile")
+                config,
+                self.trainer.spec(config),
+                jit_compile=xla_from_start(self.space.setting("jit_compile")),
             )
         model = self.space.build_model(hp)
         _check_custom(model, int(config["window"]))
@@ -63,11 +65,15 @@ class ForecastHyperModel(kt.HyperModel):
         def model_for(fold: int) -> keras.Model:
             return model if fold == 0 else self.build(hp)
 
+        callbacks = list(callbacks or ())
+        switch = xla_after(self.space.setting("jit_compile"))
+        if switch is not None and self.space.build_model is None:
+            callbacks.append(XlaAfter(switch))
         return self.trainer.fit(
             model_for,
             self.configuration(hp),
             on_epoch=on_epoch,
-            callbacks=callbacks or (),
+            callbacks=callbacks,
             epochs=epochs,
             initial_epoch=initial_epoch,
         )

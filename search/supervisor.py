@@ -5,9 +5,10 @@ It starts ``workers`` worker processes, hands each event they report to a monito
 them as SIGTERM so that each ends its trial at the next epoch boundary.
 
 A worker whose memory grows hands over to a fresh process. The fresh one is started as a
-standby once the worker's first trial has ended (one trial can grow its memory past the
-limit): it imports TensorFlow and loads the plan while the old one trains, waits, and starts
-the moment the old one hands over.
+standby once the worker's memory has grown half-way to the limit: it imports TensorFlow and
+loads the plan while the old one trains, waits, and starts the moment the old one hands
+over. A worker that outgrows the whole limit in one trial hands over to a process started
+then (seconds later).
 
 No Keras here: the supervisor holds no model, and its process stays small.
 """
@@ -33,7 +34,7 @@ from search.events import (
     TrialEnded,
     TrialEvents,
     read_message,
-    recycle_growth,
+    standby_growth,
 )
 
 # A worker that dies this many times in a row without finishing a trial is not restarted.
@@ -83,7 +84,7 @@ class Supervisor:
         self.monitor = monitor
         self.debug = debug
         # A standby is readied only where workers may hand over at all.
-        self.recycling = recycle_growth() is not None
+        self.stand_by_at = standby_growth()
         self.say = say or getattr(monitor, "message", None) or _to_stderr
         self.slots = [_Slot(i) for i in range(workers)]
         self.selector = selectors.DefaultSelector()
@@ -289,9 +290,17 @@ class Supervisor:
         else:
             if isinstance(message, TrialEnded):
                 slot.crashes = 0
-                if slot.standby is None and self.signum is None and self.recycling:
+                if self._needs_standby(slot, message):
                     slot.standby = self._start(slot, go=False)
             message.deliver(self.monitor, slot.index)
+
+    def _needs_standby(self, slot: _Slot, ended: TrialEnded) -> bool:
+        return (
+            slot.standby is None
+            and self.signum is None
+            and self.stand_by_at is not None
+            and ended.growth >= self.stand_by_at
+        )
 
     def _hand_over(self, slot: _Slot, process: _Process) -> None:
         """The active worker starts no more trials: its standby starts now, while the old

@@ -9,7 +9,7 @@ import pytest
 from search.data import Scaler
 from search.inputs import Assembly, InputSpec
 from search.inputs.standalone import stand_alone
-from search.model import build_model
+from search.model import XlaAfter, build_model
 from search.vocabulary import describe, layer_units
 
 BASE = {
@@ -94,3 +94,23 @@ def test_a_conv_front_end_and_a_linear_skip_are_built_in_layers_around_the_recur
     assert describe({**_config(conv_filters=4, linear_skip=True, seasonal_lags=True)}) == (
         "Conv4 LSTM 4 +lags +skip"
     )
+
+
+def test_a_model_trained_without_xla_switches_to_it_at_the_epoch_asked():
+    """Short trials never pay XLA's compile; one that lasts is compiled from that epoch on
+    and goes on training from where it was."""
+    keras.utils.set_random_seed(0)
+    model = build_model(_config(), jit_compile=False)
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(64, 6, 1)).astype("float32")
+    y = x[:, -1] * 0.5
+    compiled: list[bool] = []
+
+    class Watch(keras.callbacks.Callback):
+        def on_epoch_end(self, epoch, logs=None):
+            compiled.append(self.model.jit_compile)
+
+    history = model.fit(x, y, epochs=3, batch_size=16, callbacks=[XlaAfter(1), Watch()], verbose=0)
+    assert compiled == [False, True, True]
+    losses = history.history["loss"]
+    assert np.all(np.isfinite(losses)) and losses[-1] < losses[0]

@@ -131,6 +131,7 @@ _SWEEP_ENDS = {"end": "to the end of the range", "diverged": "stopped once the l
 def lr_find(args: argparse.Namespace) -> int:
     import dataclasses
 
+    from search.model import xla_from_start
     from search.names import DATA_SETTINGS
     from search.plan import RunOptions, default_out, with_options
     from search.range_test import RangeTest, configuration, sweep, write_sweep
@@ -148,7 +149,11 @@ def lr_find(args: argparse.Namespace) -> int:
         test = dataclasses.replace(test, **changes)
     series = space.source().load()
     result = sweep(
-        series, config, test, seed=space.setting("seed"), jit_compile=space.setting("jit_compile")
+        series,
+        config,
+        test,
+        seed=space.setting("seed"),
+        jit_compile=xla_from_start(space.setting("jit_compile")),
     )
     out = Path(args.out) if args.out else default_out(declared, options)
     model = describe(config)

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from search.errors import UsageError
+from search.model import xla_from_start
 from search.range_test.files import write_sweep
 from search.range_test.rule import RangeTest
 from search.range_test.sweep import configuration, sweep
@@ -80,7 +81,7 @@ def find_rates(
             config,
             test,
             seed=space.setting("seed"),
-            jit_compile=space.setting("jit_compile"),
+            jit_compile=xla_from_start(space.setting("jit_compile")),
         )
         title = f"range test for {key}: {describe(config)}, {series.name}"
         write_sweep(result, folder, stem=key, title=title, extra={"configuration": config})

@@ -42,6 +42,8 @@ class Space:
     replaces the built-in model for architectures the declared form can't express: it
     returns a compiled model reading ``(window, 1)`` windows. ``features`` and ``known`` name
     a CSV's exogenous columns; ``horizon`` is how many steps each forecast covers.
+    ``jit_compile``: ``"auto"`` trains with XLA only a trial that lasts (see
+    ``search.model.XLA_AFTER_EPOCHS``), True from its first epoch, False never.
     """
 
     def __init__(
@@ -72,7 +74,7 @@ class Space:
         trials: int = 20,
         budget: str | float | None = None,
         max_failures: int = 5,
-        jit_compile: bool = True,
+        jit_compile: bool | str = "auto",
         **fields: Any,
     ):
         unknown = sorted(set(fields) - set(SEARCHABLE))

@@ -134,7 +134,7 @@ class _WorkerEvents(PipeEvents):
         if self._baseline is None:
             self._baseline = memory
         growth = memory / self._baseline - 1
-        self.send(TrialEnded(number, round(memory, 1)))
+        self.send(TrialEnded(number, round(memory, 1), round(growth, 4)))
         if RECYCLE_GROWTH is not None and growth > RECYCLE_GROWTH and self.stopper is not None:
             self.stopper.recycle = True
             self.send(HandingOver())
