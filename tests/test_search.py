@@ -210,7 +210,7 @@ def test_stock_keras_tuner_can_search_a_space(tmp_path):
     assert 2.435 < best.score < 3.180
 
 
-def test_early_stopping_ends_trials_on_the_default_xla_path(space_file, tmp_path):
+def test_early_stopping_ends_trials_on_the_xla_path(space_file, tmp_path):
     path = space_file(
         units=code("Choice(4, 8)"),
         learning_rate=0.05,

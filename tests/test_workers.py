@@ -16,6 +16,7 @@ from conftest import code
 from sqlalchemy.exc import SQLAlchemyError
 
 from search.cli import main
+from search.events import standby_growth
 from search.leaderboard import read_leaderboard
 
 FINISHED = ("COMPLETE", "PRUNED")
@@ -301,6 +302,13 @@ def test_the_study_opens_in_optuna_dashboard(space_file, tmp_path):
     finally:
         dashboard.terminate()
         dashboard.wait(timeout=30)
+
+
+@pytest.mark.parametrize("limit, ready_at", [("0.25", 0.125), ("0.1", 0.05), ("off", None)])
+def test_a_standby_is_readied_half_way_to_the_memory_limit(monkeypatch, limit, ready_at):
+    """A run whose workers stay small never holds a standby process (about 0.5 GB)."""
+    monkeypatch.setenv("SEARCH_RECYCLE_GROWTH", limit)
+    assert standby_growth() == ready_at
 
 
 def test_a_worker_hands_over_to_a_readied_process_and_no_trial_is_lost(
