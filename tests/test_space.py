@@ -109,6 +109,7 @@ def test_fingerprint_follows_what_changes_results_only():
         (dict(momentum=Float(0.1, 0.9)), "momentum", "sgd optimizer only"),
         (dict(tuner="hyperband", pruner="median"), "pruner", "stops trials itself"),
         (dict(jit_compile="later"), "jit_compile", 'True, False or "auto"'),
+        (dict(jit_compile=1), "jit_compile", 'True, False or "auto"'),
     ],
 )
 def test_invalid_fields_name_the_field_and_say_what_is_wrong(fields, field, message):

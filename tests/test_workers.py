@@ -306,7 +306,7 @@ def test_the_study_opens_in_optuna_dashboard(space_file, tmp_path):
 
 @pytest.mark.parametrize("limit, ready_at", [("0.25", 0.125), ("0.1", 0.05), ("off", None)])
 def test_a_standby_is_readied_half_way_to_the_memory_limit(monkeypatch, limit, ready_at):
-    """A run whose workers stay small never holds a standby process (about 0.5 GB)."""
+    """A run whose workers stay small never holds a standby process (about 0.75 GB)."""
     monkeypatch.setenv("SEARCH_RECYCLE_GROWTH", limit)
     assert standby_growth() == ready_at
 

@@ -142,7 +142,9 @@ def check_settings(a: dict[str, Any]) -> None:
         "must be a whole number, 1 or more",
     )
     _require(
-        a["jit_compile"] in (True, False, "auto"), "jit_compile", 'must be True, False or "auto"'
+        isinstance(a["jit_compile"], bool) or a["jit_compile"] == "auto",
+        "jit_compile",
+        'must be True, False or "auto"',
     )
     _require(isinstance(a["units_per_layer"], bool), "units_per_layer", "must be True or False")
     _require(isinstance(a["name"], str) and a["name"], "name", "must be a non-empty string")
