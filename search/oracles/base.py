@@ -30,11 +30,14 @@ _TUNER_VALUES = "tuner/"
 
 
 def ask(study: optuna.Study, fixed_distributions: dict | None = None) -> optuna.Trial:
-    """``study.ask``, without Optuna's warning that heartbeats belong to ``optimize``: this
-    product records heartbeats for asked trials itself (see ``search.study.Heartbeat``)."""
+    """``study.ask``, naming the worker that drew the trial (even one it gives back as
+    surplus), without Optuna's warning that heartbeats belong to ``optimize``: this product
+    records heartbeats for asked trials itself (see ``search.study.Heartbeat``)."""
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message="Heartbeat of storage is supposed")
-        return study.ask(fixed_distributions)
+        live = study.ask(fixed_distributions)
+    live.set_user_attr(rec.WORKER, worker_name())
+    return live
 
 
 def worker_name() -> str:
@@ -72,7 +75,6 @@ class StudyOracle(kt.Oracle):
 
     def _open(self, trial_id: str, live: optuna.Trial) -> None:
         self._recorders[trial_id] = TrialRecorder(self.study, live)
-        live.set_user_attr(rec.WORKER, worker_name())
         if self._heartbeat_interval:
             self._beats[trial_id] = Heartbeat(
                 self.study._storage, live._trial_id, self._heartbeat_interval
