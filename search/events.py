@@ -25,9 +25,8 @@ def recycle_growth() -> float | None:
 
 def standby_growth() -> float | None:
     """The growth at which a worker's standby process is readied: half-way to the limit, so
-    that it has imported TensorFlow before the hand-over, and a run whose workers stay
-    small never holds one (a standby holds about 0.75 GB, 0.36 GB of it its own, and its
-    imports cost seconds of a core)."""
+    that it has loaded the plan before the hand-over, and a run whose workers stay small
+    never holds one."""
     limit = recycle_growth()
     return None if limit is None else limit / 2
 

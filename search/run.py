@@ -23,6 +23,7 @@ from search.study import records as rec
 from search.supervisor import Supervisor
 from search.tuner_files import KERAS_TUNER_DIR, LOCK_FILE
 from search.worker.process import WorkerJob
+from search.worker.spawn import Forkserver
 
 # Files a run writes in its out directory; --fresh removes these and nothing else.
 _RUN_OUTPUTS = (
@@ -47,18 +48,23 @@ def execute(plans: list[Plan], *, budget: float | str | None = None, debug: bool
     after SIGINT or SIGTERM, once the leaderboard is whole.
     """
     total = Stopper(budget if isinstance(budget, (int, float)) else None)
-    for index, plan in enumerate(plans):
-        if budget is None:
-            limit = plan.space.setting("budget")
-        elif budget == "none":
-            limit = None
-        else:
-            limit = total.seconds_left() / (len(plans) - index)
-        study = start_run(plan, debug=debug)
-        deadline = None if limit is None else time.time() + limit
-        signum, _ = supervise(plan, study, deadline, debug=debug)
-        if signum is not None:
-            raise RunInterrupted(signum)
+    # Started first: it imports TensorFlow while the first study is made.
+    forkserver = Forkserver.shared_or_started(debug=debug)
+    try:
+        for index, plan in enumerate(plans):
+            if budget is None:
+                limit = plan.space.setting("budget")
+            elif budget == "none":
+                limit = None
+            else:
+                limit = total.seconds_left() / (len(plans) - index)
+            study = start_run(plan, debug=debug)
+            deadline = None if limit is None else time.time() + limit
+            signum, _ = supervise(plan, study, deadline, forkserver=forkserver, debug=debug)
+            if signum is not None:
+                raise RunInterrupted(signum)
+    finally:
+        forkserver.close()
 
 
 def start_run(plan: Plan, *, debug: bool = False) -> optuna.Study:
@@ -83,6 +89,7 @@ def supervise(
     study: optuna.Study,
     deadline: float | None,
     *,
+    forkserver: Forkserver,
     debug: bool = False,
     first_worker: int = 0,
 ) -> tuple[int | None, list[str]]:
@@ -112,7 +119,7 @@ def supervise(
     def job(worker: int) -> bytes:
         return WorkerJob(plan, first_worker + worker, deadline, debug).encode()
 
-    supervisor = Supervisor(job, monitor, workers=workers, debug=debug)
+    supervisor = Supervisor(job, monitor, workers=workers, forkserver=forkserver, debug=debug)
     try:
         signum = supervisor.run()
     finally:

@@ -4,11 +4,11 @@ It starts ``workers`` worker processes, hands each event they report to a monito
 (progress, the leaderboard), replaces one that died, and passes SIGINT or SIGTERM on to
 them as SIGTERM so that each ends its trial at the next epoch boundary.
 
-A worker whose memory grows hands over to a fresh process. The fresh one is started as a
-standby once the worker's memory has grown half-way to the limit: it imports TensorFlow and
-loads the plan while the old one trains, waits, and starts the moment the old one hands
-over. A worker that outgrows the whole limit in one trial hands over to a process started
-then (seconds later).
+Every worker process is forked by the run's forkserver (``search.worker.spawn``). A worker
+whose memory grows hands over to a fresh process. The fresh one is started as a standby
+once the worker's memory has grown half-way to the limit: it loads the plan while the old
+one trains, waits, and starts the moment the old one hands over. A worker that outgrows
+the whole limit in one trial hands over to a process started then.
 
 No Keras here: the supervisor holds no model, and its process stays small.
 """
@@ -19,7 +19,6 @@ import contextlib
 import os
 import selectors
 import signal
-import subprocess
 import sys
 import time
 from collections.abc import Callable
@@ -36,6 +35,7 @@ from search.events import (
     read_message,
     standby_growth,
 )
+from search.worker.spawn import ForkedProcess, Forkserver
 
 # A worker that dies this many times in a row without finishing a trial is not restarted.
 MAX_CRASHES = 3
@@ -45,7 +45,7 @@ MAX_CRASHES = 3
 class _Process:
     """One worker process and what it has said so far."""
 
-    popen: subprocess.Popen
+    child: ForkedProcess
     fds: dict[str, int] = field(default_factory=dict)  # "events" and "errors", while open
     buffer: dict[str, bytes] = field(default_factory=dict)
     ready: bool = False
@@ -66,9 +66,9 @@ class Supervisor:
     """Runs ``workers`` worker processes until each is done.
 
     ``job(worker)`` gives the bytes a worker process reads on its standard input (see
-    ``search.worker.process``). ``monitor`` hears every trial's events; ``say`` prints
-    one line for a person (errors of workers, restarts): by default the monitor's
-    ``message``.
+    ``search.worker.process``); each process is forked by ``forkserver``. ``monitor`` hears
+    every trial's events; ``say`` prints one line for a person (errors of workers,
+    restarts): by default the monitor's ``message``.
     """
 
     def __init__(
@@ -77,6 +77,7 @@ class Supervisor:
         monitor: TrialEvents,
         *,
         workers: int,
+        forkserver: Forkserver,
         debug: bool = False,
         say: Callable[[str], None] | None = None,
     ):
@@ -88,6 +89,7 @@ class Supervisor:
         self.say = say or getattr(monitor, "message", None) or _to_stderr
         self.slots = [_Slot(i) for i in range(workers)]
         self.selector = selectors.DefaultSelector()
+        self.forkserver = forkserver
         self.signum: int | None = None
         # Why workers that cannot go on stopped (exit status 2: bad input, or too many
         # failed trials in a row): the last line each wrote.
@@ -110,35 +112,25 @@ class Supervisor:
                 signal.signal(signum, handler)
             for slot in self.slots:
                 for process in (slot.active, slot.standby):
-                    if process is not None and process.popen.poll() is None:
-                        process.popen.kill()
+                    if process is not None and process.child.poll() is None:
+                        process.child.kill()
         return self.signum
 
     def _start(self, slot: _Slot, *, go: bool) -> _Process:
-        events_read, events_write = os.pipe()
         env = dict(os.environ)
         if len(self.slots) > 1:
             # Workers share the cores instead of each reaching for all of them.
             threads = str(max(1, (os.cpu_count() or 1) // len(self.slots)))
             env.setdefault("TF_NUM_INTRAOP_THREADS", threads)
             env.setdefault("TF_NUM_INTEROP_THREADS", "1")
-        command = [sys.executable, "-m", "search.worker"]
-        command += ["--events-fd", str(events_write), "--parent", str(os.getpid())]
-        popen = subprocess.Popen(
-            [*command, *(["--debug"] if self.debug else [])],
-            stdin=subprocess.PIPE,
-            stdout=None if self.debug else subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            pass_fds=(events_write,),
-            env=env,
-        )
-        os.close(events_write)
-        process = _Process(popen)
-        popen.stdin.write(self.job(slot.index))
-        popen.stdin.flush()
+        args = ["--parent", str(os.getpid()), *(["--debug"] if self.debug else [])]
+        child, events = self.forkserver.spawn(args, env=env, show_output=self.debug)
+        process = _Process(child)
+        child.stdin.write(self.job(slot.index))
+        child.stdin.flush()
         if go:
             self._go(process)
-        process.fds = {"events": events_read, "errors": popen.stderr.fileno()}
+        process.fds = {"events": events, "errors": child.stderr.fileno()}
         process.buffer = {"events": b"", "errors": b""}
         for kind, fd in process.fds.items():
             os.set_blocking(fd, False)
@@ -147,25 +139,25 @@ class Supervisor:
 
     def _go(self, process: _Process) -> None:
         try:
-            process.popen.stdin.write(b"go\n")
-            process.popen.stdin.close()
+            process.child.stdin.write(b"go\n")
+            process.child.stdin.close()
         except OSError:  # it died already; its exit is handled as any other
             pass
         process.started = True
 
     def _stand_down(self, process: _Process) -> None:
         with contextlib.suppress(OSError):
-            process.popen.stdin.close()  # no "go": it exits without searching
+            process.child.stdin.close()  # no "go": it exits without searching
 
     def _check(self, slot: _Slot) -> None:
         for process in (slot.active, slot.standby):
-            if process is not None and process.popen.poll() is not None:
+            if process is not None and process.child.poll() is not None:
                 self._drain(process)
                 self._ended(slot, process)
 
     def _ended(self, slot: _Slot, process: _Process) -> None:
-        code = process.popen.returncode
-        process.popen.stderr.close()
+        code = process.child.returncode
+        process.child.stderr.close()
         if process is slot.standby:
             slot.standby = None
             if code != DONE and self.signum is None:
@@ -219,15 +211,15 @@ class Supervisor:
             for slot in self.slots:
                 for process in (slot.active, slot.standby):
                     if process is not None:
-                        process.popen.kill()
+                        process.child.kill()
             raise KeyboardInterrupt
         self.signum = signum
         for slot in self.slots:
             for process in (slot.active, slot.standby):
-                if process is None or process.popen.poll() is not None:
+                if process is None or process.child.poll() is not None:
                     continue
                 if process.started:
-                    process.popen.send_signal(signal.SIGTERM)
+                    process.child.send_signal(signal.SIGTERM)
                 else:
                     self._stand_down(process)
 

@@ -11,12 +11,25 @@ import numpy as np
 import pytest
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-# Tiny test searches never grow enough to hand over to a fresh process, and a standby
-# readied for it would only cost each run one more TensorFlow import on 2 cores. The
-# hand-over test sets its own limit.
+# Tiny test searches never grow enough to hand over to a fresh process. The hand-over test
+# sets its own limit.
 os.environ.setdefault("SEARCH_RECYCLE_GROWTH", "off")
 
 REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session", autouse=True)
+def forkserver():
+    """One forkserver for the session (per pytest -n process): every run's workers are
+    forked from it, not from a forkserver of their own that imports TensorFlow again. The
+    tests of a run's own forkserver remove SEARCH_FORKSERVER."""
+    from search.worker.spawn import FORKSERVER_ENV, Forkserver
+
+    server = Forkserver.start()
+    os.environ[FORKSERVER_ENV] = server.path
+    yield server
+    os.environ.pop(FORKSERVER_ENV, None)
+    server.close()
 
 
 def write_space(folder: Path, name: str = "tiny", body: str = "", **fields) -> Path:
@@ -76,6 +89,9 @@ def sine_csv(tmp_path) -> Path:
     return path
 
 
+# The server's maintenance database: each test that needs PostgreSQL gets a database of its
+# own created there, so tests running side by side (pytest -n) never see each other's studies
+# or queued searches.
 POSTGRES_URL = os.environ.get("SEARCH_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
 
 
@@ -94,14 +110,24 @@ def postgres_available(url: str = POSTGRES_URL) -> str | None:
 
 @pytest.fixture
 def postgres_url():
-    """The PostgreSQL server's URL. Where no server answers the test skips with the reason,
-    except in CI (CI=true), where a missing server fails the run."""
+    """The URL of a new, empty PostgreSQL database, dropped after the test. Where no server
+    answers the test skips with the reason, except in CI (CI=true), where a missing server
+    fails the run."""
     problem = postgres_available()
     if problem:
         if os.environ.get("CI") == "true":
             pytest.fail(f"CI needs PostgreSQL: {problem}")
         pytest.skip(problem)
-    return POSTGRES_URL
+    import uuid
+
+    import psycopg
+
+    name = f"search_test_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(POSTGRES_URL, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    yield POSTGRES_URL.rsplit("/", 1)[0] + "/" + name
+    with psycopg.connect(POSTGRES_URL, autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

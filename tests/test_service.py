@@ -20,6 +20,7 @@ from conftest import code
 from search.cli import main
 from search.leaderboard import read_leaderboard
 from search.study.budget import budget_slots
+from search.worker.spawn import FORKSERVER_ENV
 
 FINISHED = ("COMPLETE", "PRUNED")
 TRIALS = 3
@@ -53,15 +54,19 @@ def _status(url, names, capsys):
 
 
 def _worker(url, names, folder, artifacts):
+    """A worker command, as on a machine of its own: its own forkserver (not the test
+    session's), and its own process group, killed whole with every process it started."""
     folder.mkdir()
     command = [sys.executable, "-m", "search", "worker", "--storage", url, "--only", *names]
+    env = {k: v for k, v in os.environ.items() if k != FORKSERVER_ENV}
     return subprocess.Popen(
         [*command, "--artifacts", str(artifacts), "--quiet"],
         cwd=folder,
+        env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-        start_new_session=True,  # its own process group: killed whole, children included
+        start_new_session=True,
     )
 
 
@@ -70,19 +75,22 @@ def _trials(url, name):
 
 
 def _parent(pid):
+    if pid is None:
+        return None
     with contextlib.suppress(OSError), open(f"/proc/{pid}/stat") as stat:
         return int(stat.read().rsplit(")", 1)[1].split()[1])
     return None
 
 
 def _running_under(url, names, process):
-    """A trial of the queue that ``process``'s own worker processes are training."""
+    """A trial of the queue that ``process``'s own worker processes are training (forked
+    by its forkserver, a child of ``process``)."""
     for name in names:
         for trial in _trials(url, name):
             if trial.state.name != "RUNNING" or len(trial.intermediate_values) < 2:
                 continue
             pid = int(trial.user_attrs["worker"].rsplit(":", 1)[1])
-            if _parent(pid) == process.pid:
+            if _parent(_parent(pid)) == process.pid:
                 return name, trial
     return None
 

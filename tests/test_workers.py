@@ -18,6 +18,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from search.cli import main
 from search.events import standby_growth
 from search.leaderboard import read_leaderboard
+from search.worker.spawn import FORKSERVER_ENV, Forkserver
 
 FINISHED = ("COMPLETE", "PRUNED")
 
@@ -73,7 +74,8 @@ def test_two_workers_finish_a_shared_study_together(
         "PRUNED"
     ) == 12
     assert sorted(t.number for t in trials) == list(range(len(trials)))
-    assert len({t.user_attrs["worker"] for t in trials}) >= 2  # both workers trained
+    trained = [t for t in trials if t.state.name in FINISHED]
+    assert len({t.user_attrs["worker"] for t in trained}) >= 2  # both workers trained
     rows = _leaderboard_trials(out)
     assert sorted(rows["trial"]) == sorted(t.number for t in trials)
 
@@ -96,8 +98,9 @@ def test_two_commands_on_two_out_directories_join_one_study(
     for process in processes:
         assert process.wait(timeout=300) == 0, process.stderr.read()
     trials = _trials(postgres_url, study_name)
-    assert sum(t.state.name in FINISHED for t in trials) == 8
-    assert len({t.user_attrs["worker"] for t in trials}) >= 2
+    trained = [t for t in trials if t.state.name in FINISHED]
+    assert len(trained) == 8
+    assert len({t.user_attrs["worker"] for t in trained}) >= 2
     for name in ("a", "b"):  # each machine's leaderboard shows every machine's trials
         assert len(_leaderboard_trials(tmp_path / name)) == len(trials)
 
@@ -327,3 +330,35 @@ def test_a_worker_hands_over_to_a_readied_process_and_no_trial_is_lost(
     assert len(set(workers)) == 4  # a fresh process for every trial
     log = (out / "run.log").read_text()
     assert "starting a new one" not in log and "standby" not in log
+
+
+def test_a_run_forks_its_workers_from_a_forkserver_of_its_own_and_stops_it(
+    space_file, tmp_path, monkeypatch
+):
+    """Without SEARCH_FORKSERVER (set for this test session), a run starts its own
+    forkserver, forks both workers from it, and leaves no process behind."""
+    monkeypatch.delenv(FORKSERVER_ENV)
+    started = []
+    start = Forkserver.start
+
+    def recorded(**kwargs):
+        started.append(start(**kwargs))
+        return started[-1]
+
+    monkeypatch.setattr(Forkserver, "start", staticmethod(recorded))
+    out = tmp_path / "out"
+    space = _tiny(space_file, trials=4, tuner="optuna-random")
+    assert main(["run", str(space), "--out", str(out), "--workers", "2", "--quiet"]) == 0
+    assert len(started) == 1
+    server = started[0].process
+    assert server.poll() is not None and not os.path.exists(started[0].path)
+    trials = _trials(f"sqlite:///{out / 'study.db'}", "tiny")
+    pids = {int(t.user_attrs["worker"].rsplit(":", 1)[1]) for t in trials}
+    assert len(pids) == 2 and server.pid not in pids
+    for pid in pids:  # forked workers are gone with their forkserver
+        assert not os.path.exists(f"/proc/{pid}") or "Z" in _state(pid)
+
+
+def _state(pid):
+    with open(f"/proc/{pid}/stat") as stat:
+        return stat.read().rsplit(")", 1)[1].split()[0]

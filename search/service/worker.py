@@ -28,6 +28,7 @@ from search.service.submission import Submission, mark_failed, mark_started
 from search.space import space_from_text
 from search.study.contents import kept_series, kept_space
 from search.study.identity import RunIdentity
+from search.worker.spawn import Forkserver
 
 # Seconds between looks at an empty queue (with --forever).
 POLL_SECONDS = 30.0
@@ -54,7 +55,11 @@ def serve(options: ServiceOptions) -> int:
     """Work on the queue until it is empty (or, ``until_empty`` False, until a signal);
     the exit status. A signal ends the running trials at their next epoch, as in ``run``."""
     with _StopBetweenSearches() as stop:
-        return _QueueWorker(options, stop).run()
+        worker = _QueueWorker(options, stop)
+        try:
+            return worker.run()
+        finally:
+            worker.close()
 
 
 class _QueueWorker:
@@ -69,6 +74,13 @@ class _QueueWorker:
         self.first_worker = zlib.crc32(here.encode()) % 10**6 * 100
         self.returns: Counter[str] = Counter()  # how often it left a search unfinished
         self.given_up: set[str] = set()
+        # Started with the first search (listing the queue needs no TensorFlow) and kept
+        # for the next ones: their workers are forked, not started afresh.
+        self.forkserver: Forkserver | None = None
+
+    def close(self) -> None:
+        if self.forkserver is not None:
+            self.forkserver.close()
 
     def run(self) -> int:
         options = self.options
@@ -84,8 +96,10 @@ class _QueueWorker:
                 self.stop.sleep(options.poll)
                 continue
             left = None
+            if self.forkserver is None:
+                self.forkserver = Forkserver.shared_or_started(debug=options.debug)
             try:
-                signum = _work_on(chosen, options, self.first_worker)
+                signum = _work_on(chosen, options, self.first_worker, self.forkserver)
             except UsageError as exc:
                 # The search cannot run (its space no longer loads here, its data is bad):
                 # it is marked failed, with why, for every worker and for status.
@@ -157,7 +171,9 @@ def plan_from_study(
     return Plan(space, text, series, out, storage_url, name, options, identity)
 
 
-def _work_on(chosen: QueuedSearch, options: ServiceOptions, first_worker: int) -> int | None:
+def _work_on(
+    chosen: QueuedSearch, options: ServiceOptions, first_worker: int, forkserver: Forkserver
+) -> int | None:
     """Work on one search with this machine's worker processes until it needs them no
     more; the signal that stopped them, if any."""
     # Imported when a search starts: listing the queue needs none of what a run holds.
@@ -181,7 +197,12 @@ def _work_on(chosen: QueuedSearch, options: ServiceOptions, first_worker: int) -
     deadline = None if submission.budget is None else started + submission.budget
     # The supervisor answers signals while it runs, and then gives them back to `stop`.
     signum, failures = supervise(
-        plan, study, deadline, debug=options.debug, first_worker=first_worker
+        plan,
+        study,
+        deadline,
+        forkserver=forkserver,
+        debug=options.debug,
+        first_worker=first_worker,
     )
     if failures and signum is None:
         mark_failed(study, failures[0])

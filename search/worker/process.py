@@ -1,7 +1,8 @@
 """A worker process: one search loop on a planned run's study, started by the supervisor.
 
-Started as ``python -m search.worker --events-fd N --parent PID [--debug]`` with its job on
-standard input: a line with the length of a pickled ``WorkerJob``, then the job. It loads
+Forked by a forkserver (``search.worker.forkserver``), which calls ``main`` with
+``--parent PID --events-fd N [--debug]`` (PID: the supervisor's) and its job on standard
+input: a line with the length of a pickled ``WorkerJob``, then the job. It loads
 everything it needs, says ``Ready`` on the events pipe, and starts once a ``go`` line
 follows the job (a standby waits there until the worker it replaces hands over). It reports
 its trials on the pipe, and exits with ``DONE`` when the study's budget or the run's time is
@@ -15,11 +16,14 @@ trial, measured), whatever Keras is told; a process that ends gives it all back.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import ctypes
 import os
 import pickle
+import select
 import signal
 import sys
+import threading
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -37,10 +41,6 @@ from search.events import (
 if TYPE_CHECKING:
     from search.plan import Plan
     from search.stopping import Stopper
-
-# A worker hands over to a fresh process once its memory has grown this much beyond what it
-# held after its first trial (see search.events.recycle_growth).
-RECYCLE_GROWTH = recycle_growth()
 
 
 @dataclass(frozen=True)
@@ -70,12 +70,12 @@ def resident_megabytes() -> float:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m search.worker")
+    parser = argparse.ArgumentParser(prog="search worker process")
     parser.add_argument("--events-fd", type=int, required=True)
     parser.add_argument("--parent", type=int, required=True)
     parser.add_argument("--debug", action="store_true")
     args = parser.parse_args(argv)
-    _die_with_parent(args.parent)
+    _die_with(args.parent)
     # Ctrl-C on a terminal reaches every process of the group; the supervisor alone
     # answers it, and tells the workers with SIGTERM.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -128,6 +128,9 @@ class _WorkerEvents(PipeEvents):
         super().__init__(stream)
         self.stopper: Stopper | None = None
         self._baseline: float | None = None
+        # Read here, not when the module is imported: a forkserver imports it once for
+        # every worker it forks, each with its own run's environment.
+        self._limit = recycle_growth()
 
     def trial_ended(self, number: int, worker: int = 0) -> None:
         memory = resident_megabytes()
@@ -135,16 +138,27 @@ class _WorkerEvents(PipeEvents):
             self._baseline = memory
         growth = memory / self._baseline - 1
         self.send(TrialEnded(number, round(memory, 1), round(growth, 4)))
-        if RECYCLE_GROWTH is not None and growth > RECYCLE_GROWTH and self.stopper is not None:
+        if self._limit is not None and growth > self._limit and self.stopper is not None:
             self.stopper.recycle = True
             self.send(HandingOver())
 
 
-def _die_with_parent(parent: int) -> None:
-    """Ask Linux to send SIGTERM when the supervisor dies, so no worker outlives it."""
-    try:
+def _die_with(supervisor: int) -> None:
+    """SIGTERM this process when the supervisor dies, so no worker outlives it: Linux sends
+    it when the parent (a forkserver, which itself dies with whoever started it) dies, and a
+    watcher sends it when the supervisor does (a shared forkserver outlives supervisors)."""
+    with contextlib.suppress(OSError):
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-    except OSError:
-        return
-    if os.getppid() != parent:  # it died before the request was made
+    try:
+        handle = os.pidfd_open(supervisor)
+    except ProcessLookupError:  # it died before the watch began
         os.kill(os.getpid(), signal.SIGTERM)
+        return
+    except OSError:  # no pidfd on this system: the parent's death signal alone
+        return
+
+    def watch() -> None:
+        select.select([handle], [], [])
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    threading.Thread(target=watch, name="supervisor-watch", daemon=True).start()
