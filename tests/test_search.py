@@ -186,6 +186,7 @@ def test_report_rebuilds_a_deleted_leaderboard_and_prints_it(space_file, tmp_pat
 
 
 def test_stock_keras_tuner_can_search_a_space(tmp_path):
+    import keras
     import keras_tuner as kt
 
     from search.data import builtin_series
@@ -194,14 +195,18 @@ def test_stock_keras_tuner_can_search_a_space(tmp_path):
     from search.trainer import Trainer
 
     space = Space(units=Int(12, 16), window=20, batch_size=64, jit_compile=False)
-    trainer = Trainer(builtin_series("course-exercise"), epochs=6, patience=None)
+    trainer = Trainer(builtin_series("course-exercise"), epochs=10, patience=None)
     tuner = kt.RandomSearch(
         ForecastHyperModel(space, trainer),
         objective=kt.Objective("val_mae", "min"),
         max_trials=2,
         directory=str(tmp_path),
         project_name="stock",
+        seed=1,
     )
+    # Stock Keras Tuner seeds no trial's weights: seeded here, the scores do not depend on
+    # what ran before in this process (unseeded, a trial scored 3.05 to 3.27 after 6 epochs).
+    keras.utils.set_random_seed(1)
     tuner.search(verbose=0)
     best = tuner.oracle.get_best_trials(1)[0]
     assert 12 <= best.hyperparameters.values["units"] <= 16
