@@ -34,6 +34,11 @@ results = _benchmark("bench_results")
 scaling = _benchmark("scaling")
 
 
+# Seconds per contender: the course's model must finish an epoch within it (a TensorFlow
+# import, a trace and an epoch of a BiLSTM 2x32: over 25 s once, beside another test).
+BUDGET = 60
+
+
 def test_a_short_benchmark_writes_its_csv_plot_and_tables(space_file, tmp_path):
     space = space_file(budget=None, trials=50, epochs=1)
     out = tmp_path / "bench"
@@ -41,7 +46,7 @@ def test_a_short_benchmark_writes_its_csv_plot_and_tables(space_file, tmp_path):
         [
             sys.executable,
             str(REPO / "benchmarks" / "bench.py"),
-            *("--budget", "25", "--seeds", "1", "--seed", "7"),
+            *("--budget", str(BUDGET), "--seeds", "1", "--seed", "7"),
             *("--only", "course,search", "--space", str(space)),
             *("--speed-epochs", "1", "--out", str(out)),
         ],
@@ -56,7 +61,7 @@ def test_a_short_benchmark_writes_its_csv_plot_and_tables(space_file, tmp_path):
     for _, rows in table.groupby(["contender", "seed"]):
         # One row per improvement: the best so far only falls, within the budget.
         assert rows["best"].is_monotonic_decreasing and rows["best"].is_unique
-        assert (rows["seconds"] <= 25).all() and rows["epochs"].is_monotonic_increasing
+        assert (rows["seconds"] <= BUDGET).all() and rows["epochs"].is_monotonic_increasing
     # The product's best so far moves at epoch ends: its first row comes with its first
     # epoch, before any trial has ended (one epoch a trial: one trial ends at each epoch).
     product = table[table["contender"] == "search"]
