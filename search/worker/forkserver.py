@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import ctypes
 import json
 import os
 import select
@@ -37,7 +36,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("socket", help="the Unix socket to listen on")
     parser.add_argument("--debug", action="store_true")
     args = parser.parse_args(argv)
-    _die_with_parent()
+    from search.worker.process import parent_death_signal
+
+    parent_death_signal()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the supervisor answers Ctrl-C
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     listener.bind(args.socket)
@@ -47,8 +48,7 @@ def main(argv: list[str] | None = None) -> int:
 
     quiet_imports(args.debug)
     # What a worker builds its search from, imported once for all of them.
-    import search.worker.loop
-    import search.worker.process  # noqa: F401
+    import search.worker.loop  # noqa: F401
 
     children: dict[int, socket.socket] = {}
     while True:
@@ -135,11 +135,6 @@ def _reap(children: dict[int, socket.socket]) -> None:
         with contextlib.suppress(OSError):
             connection.sendall(b"%d\n" % os.waitstatus_to_exitcode(status))
         connection.close()
-
-
-def _die_with_parent() -> None:
-    with contextlib.suppress(OSError):
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
 
 
 if __name__ == "__main__":

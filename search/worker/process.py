@@ -143,12 +143,17 @@ class _WorkerEvents(PipeEvents):
             self.send(HandingOver())
 
 
+def parent_death_signal() -> None:
+    """Ask Linux to send this process SIGTERM when its parent dies."""
+    with contextlib.suppress(OSError):
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+
+
 def _die_with(supervisor: int) -> None:
     """SIGTERM this process when the supervisor dies, so no worker outlives it: Linux sends
     it when the parent (a forkserver, which itself dies with whoever started it) dies, and a
     watcher sends it when the supervisor does (a shared forkserver outlives supervisors)."""
-    with contextlib.suppress(OSError):
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    parent_death_signal()
     try:
         handle = os.pidfd_open(supervisor)
     except ProcessLookupError:  # it died before the watch began

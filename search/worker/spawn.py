@@ -111,7 +111,7 @@ class Forkserver:
 
 class ForkedProcess:
     """A worker forked by a forkserver: the part of ``subprocess.Popen`` a supervisor uses
-    (``pid``, ``stdin``, ``stderr``, ``poll``, ``wait``, ``send_signal``, ``kill``)."""
+    (``pid``, ``stdin``, ``stderr``, ``poll``, ``send_signal``, ``kill``)."""
 
     def __init__(self, pid: int, connection: socket.socket, stdin: IO[bytes], stderr: IO[bytes]):
         self.pid = pid
@@ -144,14 +144,6 @@ class ForkedProcess:
             return None
         self._connection.close()
         self.returncode = -signal.SIGKILL
-        return self.returncode
-
-    def wait(self, timeout: float | None = None) -> int:
-        deadline = None if timeout is None else time.monotonic() + timeout
-        while self.poll() is None:
-            if deadline is not None and time.monotonic() > deadline:
-                raise subprocess.TimeoutExpired(f"worker {self.pid}", timeout or 0)
-            time.sleep(0.01)
         return self.returncode
 
     def send_signal(self, signum: int) -> None:
