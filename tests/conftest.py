@@ -67,6 +67,11 @@ def code(text: str) -> _Code:
     return _Code(text)
 
 
+def recorded(trials: list) -> list:
+    """The trials a leaderboard lists: not those two workers drew at once and one gave back."""
+    return [t for t in trials if not t.user_attrs.get("surplus")]
+
+
 @pytest.fixture
 def space_file(tmp_path):
     def make(name: str = "tiny", body: str = "", **fields) -> Path:

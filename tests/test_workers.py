@@ -12,7 +12,7 @@ import urllib.request
 
 import optuna
 import pytest
-from conftest import code
+from conftest import code, recorded
 from sqlalchemy.exc import SQLAlchemyError
 
 from search.cli import main
@@ -77,7 +77,7 @@ def test_two_workers_finish_a_shared_study_together(
     trained = [t for t in trials if t.state.name in FINISHED]
     assert len({t.user_attrs["worker"] for t in trained}) >= 2  # both workers trained
     rows = _leaderboard_trials(out)
-    assert sorted(rows["trial"]) == sorted(t.number for t in trials)
+    assert sorted(rows["trial"]) == sorted(t.number for t in recorded(trials))
 
 
 def test_two_commands_on_two_out_directories_join_one_study(
@@ -102,7 +102,7 @@ def test_two_commands_on_two_out_directories_join_one_study(
     assert len(trained) == 8
     assert len({t.user_attrs["worker"] for t in trained}) >= 2
     for name in ("a", "b"):  # each machine's leaderboard shows every machine's trials
-        assert len(_leaderboard_trials(tmp_path / name)) == len(trials)
+        assert len(_leaderboard_trials(tmp_path / name)) == len(recorded(trials))
 
 
 def _wait(predicate, process, timeout=120.0):
@@ -164,7 +164,7 @@ def test_a_worker_killed_mid_trial_is_replaced_and_its_trial_retried(
     assert len(retries) == 1 and retries[0].params == victim.params
     assert retries[0].state.name in FINISHED
     rows = _leaderboard_trials(tmp_path / "out")
-    assert rows["trial"].is_unique and len(rows) == len(trials)
+    assert rows["trial"].is_unique and len(rows) == len(recorded(trials))
     assert (
         f"retried as trial {retries[0].number}"
         in rows.set_index("trial").loc[victim.number, "error"]
@@ -341,11 +341,11 @@ def test_a_run_forks_its_workers_from_a_forkserver_of_its_own_and_stops_it(
     started = []
     start = Forkserver.start
 
-    def recorded(**kwargs):
+    def counted(**kwargs):
         started.append(start(**kwargs))
         return started[-1]
 
-    monkeypatch.setattr(Forkserver, "start", staticmethod(recorded))
+    monkeypatch.setattr(Forkserver, "start", staticmethod(counted))
     out = tmp_path / "out"
     space = _tiny(space_file, trials=4, tuner="optuna-random")
     assert main(["run", str(space), "--out", str(out), "--workers", "2", "--quiet"]) == 0
