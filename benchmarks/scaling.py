@@ -35,6 +35,10 @@ import pandas as pd
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
+sys.path.insert(0, str(HERE))  # its sibling modules, also when it is loaded from its file
+
+from processes import descendants, status_kb  # noqa: E402
+
 SIZES = (3_000, 30_000, 300_000)
 MILLION = 1_000_000
 WINDOW = 40
@@ -219,42 +223,12 @@ class _PeakSampler(threading.Thread):
 
     def run(self) -> None:
         while not self._done.wait(self.interval):
-            for pid in _descendants(self.root):
-                self.peak_kb = max(self.peak_kb, _hwm_kb(pid))
+            for pid in descendants(self.root):
+                self.peak_kb = max(self.peak_kb, status_kb(pid, "VmHWM"))
 
     def stop(self) -> None:
         self._done.set()
         self.join()
-
-
-def _descendants(root: int) -> list[int]:
-    parents = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                # The parent is the second field after the command name, which is in
-                # parentheses and may itself hold spaces.
-                parents[int(entry.name)] = int(
-                    (entry / "stat").read_text().rsplit(")", 1)[1].split()[1]
-                )
-            except (OSError, IndexError, ValueError):
-                continue
-    found, frontier = [], [root]
-    while frontier:
-        children = [pid for pid, parent in parents.items() if parent in frontier]
-        found += children
-        frontier = children
-    return found
-
-
-def _hwm_kb(pid: int) -> int:
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1])
-    except (OSError, ValueError):
-        pass
-    return 0
 
 
 def _epoch_times(epoch_seconds: list[float]) -> tuple[float, float]:

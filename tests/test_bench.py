@@ -32,6 +32,7 @@ def _benchmark(name: str):
 bench = _benchmark("bench")
 results = _benchmark("bench_results")
 scaling = _benchmark("scaling")
+memory = _benchmark("memory")
 
 
 # Seconds per contender: the course's model must finish an epoch within it (a TensorFlow
@@ -148,3 +149,28 @@ def test_the_scaling_series_extends_the_course_exercise():
     course = builtin_series("course-exercise").values
     longer = scaling._series(len(course) + 1000)
     assert np.allclose(longer[: len(course)], course, atol=1e-3)
+
+
+def test_memory_is_read_per_trial_and_hand_overs_where_the_process_changes():
+    trials = pd.DataFrame(
+        {
+            "trial": [0, 1, 2, 3],
+            "start": [0.0, 10.0, 20.5, 30.0],
+            "end": [10.0, 20.0, 29.0, 40.0],
+            "worker": ["host:1", "host:1", "host:2", "host:2"],
+        }
+    )
+    samples = pd.DataFrame(
+        {
+            "time": [1.0, 5.0, 12.0, 21.0, 25.0, 35.0],
+            "run_pss_mb": [500.0, 900.0, 1000.0, 700.0, 800.0, 820.0],
+            "run_rss_mb": [600.0, 1000.0, 1100.0, 800.0, 900.0, 920.0],
+            "supervisor_rss_mb": [190.0] * 6,
+        }
+    )
+    per_trial = memory._memory_per_trial(samples, trials)
+    assert list(per_trial["trials_ended"]) == [1, 2, 3, 4]
+    assert list(per_trial["run_pss_mb"]) == [900.0, 1000.0, 800.0, 820.0]  # each stretch's peak
+    assert memory._hand_overs(trials) == [0.5]  # trial 1 by one process, trial 2 by the next
+    text = memory._markdown(samples, per_trial, [0.5])
+    assert "| 1 to 4 | 1000 |" in text and "+0.0%" in text and "0.50" in text
