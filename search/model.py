@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 from typing import Any
 
 import keras
@@ -35,6 +36,11 @@ def make_optimizer(config: dict[str, Any]) -> keras.optimizers.Optimizer:
 # 0.36 s for two layers of 64 (course-exercise, this machine): it pays only a trial that
 # lasts, and most trials are pruned or stopped early well before.
 XLA_AFTER_EPOCHS = 20
+# ... unless an epoch after the first takes longer than the compile: on a long series XLA
+# cuts an epoch by a quarter to a third (one LSTM of 32, window 40: 8.5 s without and 6.1
+# to 6.6 s with on 300,000 points, 27.9 s and 17 to 21 s on 1,000,000), so it pays within
+# a few epochs of such a trial.
+XLA_AFTER_SECONDS = 5.0
 
 
 def xla_from_start(setting: bool | str) -> bool:
@@ -48,20 +54,29 @@ def xla_after(setting: bool | str) -> int | None:
 
 
 class XlaAfter(keras.callbacks.Callback):
-    """Compiles the model's training step with XLA from epoch ``epoch`` (from 0) on; its
+    """Compiles the model's training step with XLA from epoch ``epoch`` (from 0) on, or
+    from the epoch after one (the first apart) that took longer than ``seconds``; its
     forecasting function stays as it is."""
 
-    def __init__(self, epoch: int):
+    def __init__(self, epoch: int, seconds: float = XLA_AFTER_SECONDS):
         super().__init__()
-        self.epoch = epoch
+        self.epoch, self.seconds = epoch, seconds
+        self._began = 0.0
+        self._slow = False
 
     def on_epoch_begin(self, epoch: int, logs: dict | None = None) -> None:
-        if epoch >= self.epoch and not self.model.jit_compile:
+        if (epoch >= self.epoch or self._slow) and not self.model.jit_compile:
             self.model.jit_compile = True
             self.model.make_train_function(force=True)
+        self._began = time.perf_counter()
+
+    def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
+        # The first epoch also traces the training step: its time says little of the next.
+        if epoch > 0 and time.perf_counter() - self._began > self.seconds:
+            self._slow = True
 
     def get_config(self) -> dict[str, Any]:
-        return {"epoch": self.epoch}
+        return {"epoch": self.epoch, "seconds": self.seconds}
 
 
 def build_model(

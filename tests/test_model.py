@@ -114,3 +114,22 @@ def test_a_model_trained_without_xla_switches_to_it_at_the_epoch_asked():
     assert compiled == [False, True, True]
     losses = history.history["loss"]
     assert np.all(np.isfinite(losses)) and losses[-1] < losses[0]
+
+
+@pytest.mark.parametrize(
+    "seconds, expected", [(0.0, [False, False, True, True]), (1e9, [False] * 4)]
+)
+def test_a_slow_epoch_switches_to_xla_at_the_next_one(seconds, expected):
+    """On a long series an epoch costs more than XLA's compile: the switch comes after the
+    first epoch slower than the bound, the first epoch (which traces) apart, whatever the
+    epoch count asked."""
+    model = build_model(_config(), jit_compile=False)
+    x = np.random.default_rng(0).normal(size=(32, 6, 1)).astype("float32")
+    compiled: list[bool] = []
+    watch = keras.callbacks.LambdaCallback(
+        on_epoch_end=lambda epoch, logs: compiled.append(model.jit_compile)
+    )
+    switch = XlaAfter(100, seconds=seconds)
+    model.fit(x, x[:, -1], epochs=4, batch_size=16, callbacks=[switch, watch], verbose=0)
+    assert compiled == expected
+    assert switch.get_config() == {"epoch": 100, "seconds": seconds}

@@ -42,8 +42,9 @@ class Space:
     replaces the built-in model for architectures the declared form can't express: it
     returns a compiled model reading ``(window, 1)`` windows. ``features`` and ``known`` name
     a CSV's exogenous columns; ``horizon`` is how many steps each forecast covers.
-    ``jit_compile``: ``"auto"`` trains with XLA only a trial that lasts (see
-    ``search.model.XLA_AFTER_EPOCHS``), True from its first epoch, False never.
+    ``jit_compile``: ``"auto"`` trains with XLA only a trial that lasts or whose epochs are
+    slow (see ``search.model.XLA_AFTER_EPOCHS`` and ``XLA_AFTER_SECONDS``), True from its
+    first epoch, False never.
     """
 
     def __init__(
