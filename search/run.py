@@ -38,9 +38,15 @@ _RUN_OUTPUTS = (
 )
 
 
-def execute(plans: list[Plan], *, budget: float | str | None = None, debug: bool = False) -> None:
+def execute(
+    plans: list[Plan],
+    forkserver: Forkserver,
+    *,
+    budget: float | str | None = None,
+    debug: bool = False,
+) -> None:
     """Run planned searches one after another, each into its own out directory, each by
-    its workers (processes) under a supervisor.
+    its workers (processes, forked by ``forkserver``) under a supervisor.
 
     Without ``budget`` each space keeps its own. A ``budget`` (seconds) replaces them and
     is shared: each space gets an equal part of what is left, so time one space does not
@@ -48,23 +54,18 @@ def execute(plans: list[Plan], *, budget: float | str | None = None, debug: bool
     after SIGINT or SIGTERM, once the leaderboard is whole.
     """
     total = Stopper(budget if isinstance(budget, (int, float)) else None)
-    # Started first: it imports TensorFlow while the first study is made.
-    forkserver = Forkserver.shared_or_started(debug=debug)
-    try:
-        for index, plan in enumerate(plans):
-            if budget is None:
-                limit = plan.space.setting("budget")
-            elif budget == "none":
-                limit = None
-            else:
-                limit = total.seconds_left() / (len(plans) - index)
-            study = start_run(plan, debug=debug)
-            deadline = None if limit is None else time.time() + limit
-            signum, _ = supervise(plan, study, deadline, forkserver=forkserver, debug=debug)
-            if signum is not None:
-                raise RunInterrupted(signum)
-    finally:
-        forkserver.close()
+    for index, plan in enumerate(plans):
+        if budget is None:
+            limit = plan.space.setting("budget")
+        elif budget == "none":
+            limit = None
+        else:
+            limit = total.seconds_left() / (len(plans) - index)
+        study = start_run(plan, debug=debug)
+        deadline = None if limit is None else time.time() + limit
+        signum, _ = supervise(plan, study, deadline, forkserver=forkserver, debug=debug)
+        if signum is not None:
+            raise RunInterrupted(signum)
 
 
 def start_run(plan: Plan, *, debug: bool = False) -> optuna.Study:

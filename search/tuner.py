@@ -45,6 +45,7 @@ class ForecastTuner(kt.Tuner):
         self.stopper = stopper or Stopper()
         self.events = events or TrialEvents()
         self._numbers: dict[str, int] = {}
+        self._trained = False
 
     def run_trial(self, trial: kt.engine.trial.Trial, *args: Any, **kwargs: Any) -> dict:
         hp = trial.hyperparameters
@@ -52,8 +53,12 @@ class ForecastTuner(kt.Tuner):
         number = recorder.number
         self._numbers[trial.trial_id] = number
         seed = derive(self.seed, number)
-        keras.backend.clear_session()
-        gc.collect()
+        if self._trained:
+            # What earlier trials' models left behind; a process's first trial finds nothing
+            # to free, and a collection of a freshly forked heap costs it half a second.
+            keras.backend.clear_session()
+            gc.collect()
+        self._trained = True
         keras.utils.set_random_seed(seed)
 
         config = self.hypermodel.configuration(hp)

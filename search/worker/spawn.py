@@ -34,7 +34,8 @@ class Forkserver:
 
     @classmethod
     def start(cls, *, debug: bool = False) -> Forkserver:
-        """A new forkserver, a child of this process, dying with it."""
+        """A new forkserver, a child of this process, dying with it. It is not waited for:
+        its imports run while this process goes on, and the first ``spawn`` waits."""
         folder = tempfile.mkdtemp(prefix="search-forkserver-")
         path = os.path.join(folder, "socket")
         command = [sys.executable, "-m", "search.worker.forkserver", path]
@@ -43,13 +44,19 @@ class Forkserver:
             stdin=subprocess.DEVNULL,
             stdout=None if debug else subprocess.DEVNULL,
         )
-        deadline = time.monotonic() + _LISTEN_SECONDS
-        while not os.path.exists(path):
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                raise RuntimeError(f"the forkserver did not start (exit {process.poll()})")
-            time.sleep(0.01)
         return cls(path, process)
+
+    def _wait_listening(self) -> None:
+        """Wait until the forkserver listens on its socket (one started here, or named by
+        ``SEARCH_FORKSERVER`` and perhaps started a moment ago)."""
+        deadline = time.monotonic() + _LISTEN_SECONDS
+        while not os.path.exists(self.path):
+            ended = self.process is not None and self.process.poll() is not None
+            if ended or time.monotonic() > deadline:
+                if self.process is not None:
+                    self.process.kill()
+                raise RuntimeError(f"the forkserver at {self.path} did not start")
+            time.sleep(0.01)
 
     @classmethod
     def shared_or_started(cls, *, debug: bool = False) -> Forkserver:
@@ -64,6 +71,7 @@ class Forkserver:
         and ``env``, in this process's directory; the read end of its events pipe is
         returned beside it. Its standard output is this process's with ``show_output``,
         else discarded."""
+        self._wait_listening()
         stdin_read, stdin_write = os.pipe()
         stderr_read, stderr_write = os.pipe()
         events_read, events_write = os.pipe()
@@ -104,8 +112,11 @@ class Forkserver:
             self.process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             self.process.kill()
+        # Either name: one stopped before it listened leaves its socket unrenamed.
+        for path in (self.path, self.path + ".new"):
+            with contextlib.suppress(OSError):
+                os.unlink(path)
         with contextlib.suppress(OSError):
-            os.unlink(self.path)
             os.rmdir(os.path.dirname(self.path))
 
 
