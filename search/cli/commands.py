@@ -27,19 +27,21 @@ def run_options(args: argparse.Namespace) -> RunOptions:
 
 
 def run(args: argparse.Namespace) -> int:
-    from search.plan import plan_run
-    from search.run import execute
     from search.worker.spawn import Forkserver
 
     if args.out and len(args.spaces) > 1:
         raise UsageError(
             "--out names one directory; with several spaces each goes to results/<space>"
         )
-    options = run_options(args)
-    # Started first: it imports TensorFlow (seconds of a core) while the plans are checked
-    # and their baselines measured, so that the first worker starts as soon as they are.
+    # Started first: it imports TensorFlow (seconds of a core) while this process imports
+    # the rest, checks the plans and measures their baselines, so that the first worker
+    # starts as soon as they are ready.
     forkserver = Forkserver.shared_or_started(debug=args.debug)
     try:
+        from search.plan import plan_run
+        from search.run import execute
+
+        options = run_options(args)
         # Every space is checked before the first one starts: a typo in the third space of
         # a batch is found in the evening, not in the morning.
         plans = [plan_run(path, options) for path in args.spaces]
