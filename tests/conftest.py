@@ -18,6 +18,16 @@ os.environ.setdefault("SEARCH_RECYCLE_GROWTH", "off")
 REPO = Path(__file__).resolve().parent.parent
 
 
+# Files whose tests start whole runs, workers and services (tens of seconds each): run
+# first, so that under pytest -n 2 the suite does not end on one long test with the other
+# worker idle. The order is otherwise the files' own.
+_LONG_FIRST = ("test_service.py", "test_workers.py", "test_faults.py", "test_bench.py")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    items.sort(key=lambda item: item.path.name not in _LONG_FIRST)
+
+
 @pytest.fixture(scope="session", autouse=True)
 def forkserver():
     """One forkserver for the session (per pytest -n process): every run's workers are
