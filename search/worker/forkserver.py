@@ -47,15 +47,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--debug", action="store_true")
     args = parser.parse_args(argv)
     from search.worker.process import parent_death_signal
+    from search.worker.spawn import BINDING_SUFFIX
 
     parent_death_signal()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the supervisor answers Ctrl-C
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     # Bound under another name and renamed once listening: a client that sees the path
     # can connect.
-    listener.bind(args.socket + ".new")
+    listener.bind(args.socket + BINDING_SUFFIX)
     listener.listen(16)
-    os.rename(args.socket + ".new", args.socket)
+    os.rename(args.socket + BINDING_SUFFIX, args.socket)
     # Listening first: a client may connect while the imports run, and waits for its pid.
     from search._startup import quiet_imports
 

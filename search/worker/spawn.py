@@ -20,6 +20,8 @@ import time
 from typing import IO
 
 FORKSERVER_ENV = "SEARCH_FORKSERVER"
+# A forkserver binds its socket under this suffix and renames it once listening.
+BINDING_SUFFIX = ".new"
 
 # How long a client waits for a forkserver it started to listen.
 _LISTEN_SECONDS = 60.0
@@ -113,7 +115,7 @@ class Forkserver:
         except subprocess.TimeoutExpired:
             self.process.kill()
         # Either name: one stopped before it listened leaves its socket unrenamed.
-        for path in (self.path, self.path + ".new"):
+        for path in (self.path, self.path + BINDING_SUFFIX):
             with contextlib.suppress(OSError):
                 os.unlink(path)
         with contextlib.suppress(OSError):
