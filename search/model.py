@@ -125,8 +125,13 @@ def build_model(
             # network read them nonlinearly too (a jump seen a season back, a holiday).
             beside.append(keras.layers.Dense(int(config["extra_units"]), activation="relu")(extra))
         x = keras.layers.Concatenate()(beside)
-    outputs = keras.layers.Dense(inputs.horizon)(x)
-    if config.get("linear_skip"):
+    skip = bool(config.get("linear_skip"))
+    # Beside a linear skip, the network's part starts at zero: the model starts as the
+    # seasonal linear autoregression the trainer fits into the skip, and the network
+    # learns what it adds (a random start adds noise its first epochs must undo).
+    initializer = "zeros" if skip else "glorot_uniform"
+    outputs = keras.layers.Dense(inputs.horizon, kernel_initializer=initializer)(x)
+    if skip:
         flat = keras.layers.Flatten()(window)
         seen = flat if extra is None else keras.layers.Concatenate()([flat, extra])
         linear = keras.layers.Dense(inputs.horizon, name="linear_skip")(seen)

@@ -68,3 +68,20 @@ def test_standard_scaling_comes_from_the_training_part_of_each_fold():
         )
         assert data.y.std() == pytest.approx(train[20:].std() / train.std(), abs=1e-4)
         assert np.allclose(data.scaler.inverse(data.y[:, 0]), train[20:], atol=1e-3)
+
+
+def test_a_model_with_a_linear_skip_starts_as_the_least_squares_autoregression():
+    """The skip starts at the least-squares fit and the network's part at zero: at a rate
+    too small to move them, the first epoch forecasts what the fit alone forecasts."""
+    config = {**CONFIG, "window": 12, "linear_skip": True, "learning_rate": 1e-12}
+    trainer = Trainer(builtin_series("course-exercise"), epochs=1, patience=None)
+    keras.utils.set_random_seed(3)
+    outcome = trainer.fit(build_model(config, jit_compile=False), config)
+    data = trainer.prepared(config)
+    design = np.column_stack([data.x.reshape(len(data.x), -1), np.ones(len(data.x))])
+    coef = np.linalg.lstsq(design, data.y, rcond=None)[0]
+    valid = np.column_stack(
+        [data.x_valid.reshape(len(data.x_valid), -1), np.ones(len(data.x_valid))]
+    )
+    expected = data.assembly.invert(valid @ coef, data.base_valid)[:, 0]
+    assert np.allclose(outcome.forecast, expected, atol=1e-3)
