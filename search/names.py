@@ -7,6 +7,9 @@ KERAS_TUNER_ALGORITHMS = ("random", "bayesian", "hyperband", "grid")
 # Optuna samplers, run inside Keras Tuner by the Optuna oracle; any number of workers.
 OPTUNA_SAMPLERS = ("tpe", "optuna-random", "qmc", "cmaes", "optuna-grid")
 
+# Those that draw values (the grid chooses them): a trial may fix some and draw the rest.
+DRAWING_SAMPLERS = ("tpe", "optuna-random", "qmc", "cmaes")
+
 TUNERS = OPTUNA_SAMPLERS + KERAS_TUNER_ALGORITHMS
 
 PRUNERS = ("median", "halving", "hyperband", "none")

@@ -77,7 +77,9 @@ def start_run(plan: Plan, *, debug: bool = False) -> optuna.Study:
         studies.delete_study(storage, plan.study_name)
         for name in _RUN_OUTPUTS:
             _remove(plan.out / name)
-    study = studies.create_study(storage, plan.study_name, plan.identity)
+    study = studies.create_study(
+        storage, plan.study_name, plan.identity, opening=plan.space.opening()
+    )
     if plan.space.auto_rate is not None:
         _find_rates(plan, study, debug)
     write_run_file(plan.out, plan.identity.space_file, plan.study_name, plan.storage_url)

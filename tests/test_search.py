@@ -50,7 +50,7 @@ def test_a_tiny_search_writes_a_ranked_leaderboard(space_file, tmp_path, capsys)
 
 
 def test_a_second_run_resumes_and_trains_only_what_is_missing(space_file, tmp_path, capsys):
-    path = space_file(units=code("Int(2, 6)"))
+    path = space_file(units=code("Int(2, 6)"), linear_skip=code("Boolean()"))
     out = tmp_path / "out"
     assert main(["run", str(path), "--out", str(out), "--trials", "2"]) == 0
     first = {t.number: t.datetime_start for t in _study(out).trials}
@@ -58,6 +58,10 @@ def test_a_second_run_resumes_and_trains_only_what_is_missing(space_file, tmp_pa
     trials = _study(out).trials
     assert [t.number for t in trials] == [0, 1, 2]
     assert {t.number: t.datetime_start for t in trials[:2]} == first  # not trained again
+    # The new search opened with the linear skip, the sampler drawing the rest; the
+    # resumed one drew its trial (it did not open again).
+    fixed = [t.system_attrs.get("fixed_params") for t in trials]
+    assert fixed == [{"linear_skip": True}, None, None] and trials[0].params["linear_skip"]
     assert "trial 3/3" in capsys.readouterr().out
     assert len(_trials(read_leaderboard(out / "leaderboard.csv"))) == 3
 

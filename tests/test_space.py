@@ -194,3 +194,20 @@ def test_the_shipped_lstm_space_is_the_promised_one():
     assert sorted(fields["loss"].values) == ["huber", "mse"]
     assert fields["seasonal_lags"] is True and fields["seasons_back"] == Int(2, 5)
     assert fields["linear_skip"] == Boolean() and fields["calendar"] == Boolean()
+
+
+@pytest.mark.parametrize(
+    "tuner, skip, opening",
+    [
+        ("tpe", Boolean(), {"linear_skip": True}),
+        ("cmaes", Choice(False, True), {"linear_skip": True}),
+        ("tpe", Choice(False), {}),  # the skip cannot be had
+        ("tpe", False, {}),  # not searched: every trial has the space's value
+        ("optuna-grid", Boolean(), {}),  # the grid chooses every trial
+        ("random", Boolean(), {}),  # so do Keras Tuner's algorithms
+        ("hyperband", Boolean(), {}),
+    ],
+)
+def test_a_search_opens_with_the_linear_skip_where_its_algorithm_draws(tuner, skip, opening):
+    space = Space(data="course-exercise", units=8, window=20, linear_skip=skip, tuner=tuner)
+    assert space.opening() == opening

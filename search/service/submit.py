@@ -81,7 +81,7 @@ def _queue(
     options: RunOptions,
     budget: float | str | None,
 ) -> None:
-    study = studies.create_study(storage, name, check.identity)
+    study = studies.create_study(storage, name, check.identity, opening=check.space.opening())
     keep_space(study, check.space_text)
     keep_series(study, check.series)
     if budget is None:

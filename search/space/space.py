@@ -11,7 +11,13 @@ from typing import TYPE_CHECKING, Any
 
 from search.data import DataSource
 from search.errors import SpaceError
-from search.names import DATA_SETTINGS, KERAS_TUNER_ALGORITHMS, RESULT_KEYS, RESULT_SETTINGS
+from search.names import (
+    DATA_SETTINGS,
+    DRAWING_SAMPLERS,
+    KERAS_TUNER_ALGORITHMS,
+    RESULT_KEYS,
+    RESULT_SETTINGS,
+)
 from search.space.dimensions import Auto, Dimension
 from search.space.fields import LATER_FIELDS, SEARCHABLE, checked, is_int
 from search.space.settings import LATER_DEFAULTS, check_settings
@@ -322,6 +328,19 @@ class Space:
         """The automatic learning rate, if the space declares one."""
         value = self.fields.get("learning_rate")
         return value if isinstance(value, Auto) else None
+
+    def opening(self) -> dict[str, Any]:
+        """The values a new search's first trial takes; its algorithm draws the others.
+
+        Where the linear skip is searched, the first trial has it: such a model starts as
+        the seasonal linear autoregression, so the first epoch of the search already
+        scores near it. Only for Optuna's samplers that draw values (a grid, and Keras
+        Tuner's algorithms, choose every trial themselves).
+        """
+        skip = self.fields.get("linear_skip")
+        if self.setting("tuner") not in DRAWING_SAMPLERS or not isinstance(skip, Dimension):
+            return {}
+        return {"linear_skip": True} if True in skip.bounds() else {}
 
     @property
     def uses_keras_tuner_algorithm(self) -> bool:

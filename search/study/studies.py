@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import optuna
 
 from search.errors import StorageError
@@ -9,9 +11,13 @@ from search.study.identity import RunIdentity
 
 
 def create_study(
-    storage: optuna.storages.BaseStorage, name: str, identity: RunIdentity
+    storage: optuna.storages.BaseStorage,
+    name: str,
+    identity: RunIdentity,
+    opening: dict[str, Any] | None = None,
 ) -> optuna.Study:
     """The study ``name``, created with ``identity`` if new; checked against it if not.
+    A new study queues a first trial with the ``opening`` values (see ``Space.opening``).
 
     Create it once, before any worker starts: concurrent creation races on a new database.
     """
@@ -24,6 +30,8 @@ def create_study(
         existing.steered_by(identity).write(study)
     else:
         identity.write(study)
+        if opening and not study.get_trials(deepcopy=False):
+            study.enqueue_trial(opening)
     return study
 
 
