@@ -90,6 +90,22 @@ def test_failed_trials_with_a_retry_do_not_use_a_slot():
     assert budget_slots(study.get_trials(deepcopy=False), below=None) == (1, 0)
 
 
+def test_a_trial_failed_for_silence_uses_no_slot_before_its_retry_is_queued():
+    """Optuna fails a silent worker's trial, then queues its retry: between the two, the
+    count of finished trials must not go up (and come down once the retry is there)."""
+    study = optuna.create_study()
+    silent, failed = study.ask(), study.ask()
+    failed.set_user_attr(rec.ERROR, "ValueError: no model for you")
+    study.tell(failed, state=TrialState.FAIL)
+    study.tell(silent, state=TrialState.FAIL)  # as Optuna's heartbeat check does
+    assert budget_slots(study.get_trials(deepcopy=False), below=None) == (1, 0)
+    study.enqueue_trial({}, user_attrs={rec.RETRY_OF: silent.number})
+    assert budget_slots(study.get_trials(deepcopy=False), below=None) == (1, 0)
+    retry = study.ask()
+    study.tell(retry, state=TrialState.FAIL)  # silent again: not retried a third time
+    assert budget_slots(study.get_trials(deepcopy=False), below=None) == (2, 0)
+
+
 def test_learning_rate_keeps_its_log_scale_in_the_study():
     oracle, study = _oracle(Space(learning_rate=Float(1e-5, 1e-2, log=True)), budget=5)
     oracle.populate_space("0")

@@ -17,8 +17,9 @@ def budget_slots(
     """Trials that count against the budget, and how many of them are running.
 
     Completed, pruned and failed trials count, and running ones; a failed trial whose retry
-    is queued does not (its retry takes its place), nor one that found the budget spent.
-    With ``below``, only trials numbered below it count: the earlier ones own the slots.
+    is queued does not (its retry takes its place), nor one about to be retried, nor one
+    that found the budget spent. With ``below``, only trials numbered below it count: the
+    earlier ones own the slots.
     """
     superseded = {t.user_attrs.get(rec.RETRY_OF) for t in trials} - {None}
     used = running = 0
@@ -27,8 +28,17 @@ def budget_slots(
             continue
         if t.user_attrs.get(rec.SURPLUS) or t.state == TrialState.WAITING:
             continue
-        if t.state == TrialState.FAIL and t.number in superseded:
+        if t.state == TrialState.FAIL and (t.number in superseded or _retry_coming(t)):
             continue
         used += 1
         running += t.state == TrialState.RUNNING
     return used, running
+
+
+def _retry_coming(trial: optuna.trial.FrozenTrial) -> bool:
+    """Whether a failed trial is one Optuna failed for its worker's silence, and not a
+    retry itself: its retry is queued a moment after (``retries.retry_once``), and between
+    the two it must not count, or the trials finished would go up and then down."""
+    attrs = trial.user_attrs
+    # Every failure of a live worker is recorded with its error; silence records none.
+    return rec.ERROR not in attrs and attrs.get(rec.RETRY_OF) is None
