@@ -8,7 +8,7 @@ KERAS_TUNER_ALGORITHMS = ("random", "bayesian", "hyperband", "grid")
 OPTUNA_SAMPLERS = ("tpe", "optuna-random", "qmc", "cmaes", "optuna-grid")
 
 # Those that draw values (the grid chooses them): a trial may fix some and draw the rest.
-DRAWING_SAMPLERS = ("tpe", "optuna-random", "qmc", "cmaes")
+DRAWING_SAMPLERS = tuple(name for name in OPTUNA_SAMPLERS if name != "optuna-grid")
 
 TUNERS = OPTUNA_SAMPLERS + KERAS_TUNER_ALGORITHMS
 

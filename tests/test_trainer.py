@@ -78,10 +78,10 @@ def test_a_model_with_a_linear_skip_starts_as_the_least_squares_autoregression()
     keras.utils.set_random_seed(3)
     outcome = trainer.fit(build_model(config, jit_compile=False), config)
     data = trainer.prepared(config)
-    design = np.column_stack([data.x.reshape(len(data.x), -1), np.ones(len(data.x))])
-    coef = np.linalg.lstsq(design, data.y, rcond=None)[0]
-    valid = np.column_stack(
-        [data.x_valid.reshape(len(data.x_valid), -1), np.ones(len(data.x_valid))]
-    )
-    expected = data.assembly.invert(valid @ coef, data.base_valid)[:, 0]
-    assert np.allclose(outcome.forecast, expected, atol=1e-3)
+    coef = np.linalg.lstsq(_with_intercept(data.x), data.y, rcond=None)[0]
+    expected = data.assembly.invert(_with_intercept(data.x_valid) @ coef, data.base_valid)
+    assert np.allclose(outcome.forecast, expected[:, 0], atol=1e-3)
+
+
+def _with_intercept(windows):
+    return np.column_stack([windows.reshape(len(windows), -1), np.ones(len(windows))])
