@@ -44,7 +44,7 @@ def _wait_for_a_running_epoch(out, process, name="tiny", timeout=120.0):
 # test_workers' killed-worker test.
 @pytest.mark.parametrize("tuner", ["random"])
 def test_a_killed_run_resumes_without_losing_or_retraining_a_trial(space_file, tmp_path, tuner):
-    space = space_file(units=code("Int(2, 12)"), epochs=200, trials=2, batch_size=1024, tuner=tuner)
+    space = space_file(units=code("Int(2, 12)"), epochs=80, trials=2, batch_size=1024, tuner=tuner)
     out = tmp_path / "out"
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     process = subprocess.Popen(

@@ -131,7 +131,7 @@ def _running_with_epochs(url, name, count=1):
 def test_a_worker_killed_mid_trial_is_replaced_and_its_trial_retried(
     space_file, tmp_path, postgres_url, study_name
 ):
-    space = _tiny(space_file, epochs=150, trials=6, batch_size=1024)
+    space = _tiny(space_file, epochs=60, trials=6, batch_size=1024)
     process = subprocess.Popen(
         _command(
             space,
