@@ -14,6 +14,9 @@ TUNERS = OPTUNA_SAMPLERS + KERAS_TUNER_ALGORITHMS
 
 PRUNERS = ("median", "halving", "hyperband", "none")
 
+# How ``fill`` may fill a CSV file's missing values and time gaps.
+FILLS = ("interpolate", "previous")
+
 
 def default_pruner(tuner: str) -> str:
     """Median pruning for Optuna's samplers; none for Keras Tuner's algorithms."""

@@ -38,9 +38,11 @@ def run(args: argparse.Namespace) -> int:
     # starts as soon as they are ready.
     forkserver = Forkserver.shared_or_started(debug=args.debug)
     try:
+        from search._startup import quiet_imports
         from search.plan import plan_run
         from search.run import execute
 
+        quiet_imports(args.debug, with_tensorflow=False)
         options = run_options(args)
         # Every space is checked before the first one starts: a typo in the third space of
         # a batch is found in the evening, not in the morning.

@@ -39,7 +39,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.fields = [*args.fields, *extra]
     elif extra:
         parser.error(f"unrecognized arguments: {' '.join(extra)}")
-    quiet_imports(args.debug, with_tensorflow=args.command not in _WITHOUT_TENSORFLOW)
+    if args.command != "run":  # a run starts its forkserver first (see commands.run)
+        quiet_imports(args.debug, with_tensorflow=args.command not in _WITHOUT_TENSORFLOW)
     try:
         command = _COMMANDS.get(args.command)
         if command is None:

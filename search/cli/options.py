@@ -87,7 +87,7 @@ def data_options(parser: argparse.ArgumentParser, *, split: bool) -> None:
     """The options that choose a series: ``--data``, ``--column``, ``--time-column``,
     ``--split`` (where the validation part starts), ``--test`` (the test part),
     ``--season``, ``--fill``, ``--features`` and ``--known``."""
-    from search.data import FILLS
+    from search.names import FILLS
 
     parser.add_argument("--data", metavar="FILE.csv", help="a CSV file, or a built-in series name")
     parser.add_argument("--column", metavar="NAME", help="the CSV column to forecast")

@@ -11,8 +11,8 @@ from search.data.parts import DEFAULT_TEST_FRACTION, resolve_parts
 from search.data.seasons import seasons_of
 from search.data.series import Series
 from search.errors import DataError
+from search.names import FILLS
 
-FILLS = ("interpolate", "previous")
 _TIME_NAMES = ("date", "time", "timestamp", "datetime", "ds")
 # Filling gaps may at most add this many missing values per value the file holds.
 _MAX_FILLED = 10
