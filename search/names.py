@@ -1,5 +1,6 @@
-"""Names shared across the product: the search algorithms and pruners a space or the command
-line may choose, and the parts of a space's configuration that decide a trial's result."""
+"""Names shared across the product: the search algorithms, pruners and fill methods a space or
+the command line may choose, and the parts of a space's configuration that decide a trial's
+result. Nothing is imported here: the command line's parser reads it before a run starts."""
 
 # Keras Tuner's own oracles; they keep their state in one process.
 KERAS_TUNER_ALGORITHMS = ("random", "bayesian", "hyperband", "grid")
