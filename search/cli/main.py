@@ -28,7 +28,8 @@ _COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
 
 
 # Commands whose own process trains nothing: their workers import TensorFlow for themselves.
-_WITHOUT_TENSORFLOW = ("run", "submit", "worker", "status", "cancel", "example")
+# A run is one too, and quiets its imports itself once its forkserver has started.
+_WITHOUT_TENSORFLOW = ("submit", "worker", "status", "cancel", "example")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
