@@ -201,7 +201,7 @@ class Progress:
     def summary(self, table: pd.DataFrame, yardstick: Yardstick, path: Any) -> None:
         """The best trial beside the baselines (and the noise floor, where known), on
         validation and, where there is one, on the test part."""
-        trials = table[table["rank"].notna()]
+        trials = table[table["rank"].notna() & table["trial"].notna()]
         if trials.empty:
             self.print(f"no trial finished; see {path}")
             return
@@ -221,6 +221,9 @@ class Progress:
         self.print(f"  beside: {', '.join(beside)}")
         if yardstick.best is not None:
             self.print(f"  {_skill_line(best, yardstick)}")
+        answer = table[table["status"] == "ensemble"]
+        if not answer.empty:
+            self.print(_answer_line(answer.iloc[0], yardstick))
         self.print(f"  leaderboard: {path}")
 
 
@@ -231,6 +234,18 @@ def _skill_line(best: pd.Series, yardstick: Yardstick) -> str:
     if pd.notna(best.get("test_mae")) and baseline.test_mae is not None:
         parts.append(f"{_relative(yardstick.test_skill(best['test_mae']))} on the test part")
     return f"against {baseline.name}, the best baseline: {' and '.join(parts)}"
+
+
+def _answer_line(answer: pd.Series, yardstick: Yardstick) -> str:
+    """The ensemble chosen on the out-of-fold forecasts: what it is, and what it scores."""
+    test = ""
+    if pd.notna(answer.get("test_mae")):
+        refit = " (networks refit before the test part)" if answer.get("refit") is True else ""
+        test = f", test_mae {answer['test_mae']:.4f}{refit}"
+    line = f"answer: ensemble {answer['model']}: val_mae {answer['val_mae']:.4f}{test}"
+    if yardstick.best is not None:
+        line += f"\n  {_skill_line(answer, yardstick)}"
+    return line
 
 
 def _relative(skill: float) -> str:

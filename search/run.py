@@ -63,7 +63,9 @@ def execute(
             limit = total.seconds_left() / (len(plans) - index)
         study = start_run(plan, debug=debug)
         deadline = None if limit is None else time.time() + limit
-        signum, _ = supervise(plan, study, deadline, forkserver=forkserver, debug=debug)
+        signum, _ = supervise(
+            plan, study, deadline, forkserver=forkserver, debug=debug, refit=True
+        )
         if signum is not None:
             raise RunInterrupted(signum)
 
@@ -95,9 +97,12 @@ def supervise(
     forkserver: Forkserver,
     debug: bool = False,
     first_worker: int = 0,
+    refit: bool = False,
 ) -> tuple[int | None, list[str]]:
     """Run the plan's workers until they are done; the signal that stopped them, if any,
-    and the errors of workers that cannot go on (see ``Supervisor.failures``).
+    and the errors of workers that cannot go on (see ``Supervisor.failures``). With
+    ``refit``, a search that ended by itself then refits its answer's networks before the
+    test part, in this process.
 
     Workers are numbered from ``first_worker``: processes that share a study from
     different commands draw their values apart."""
@@ -125,12 +130,28 @@ def supervise(
     supervisor = Supervisor(job, monitor, workers=workers, forkserver=forkserver, debug=debug)
     try:
         signum = supervisor.run()
+        if refit and signum is None and plan.series.has_test:
+            _refit(plan, study, progress, debug)
     finally:
         table = rebuild_leaderboard(study, plan.out)
         progress.close()
     monitor.log.note("run stopped by a signal" if signum else "run ended")
     progress.summary(table, plan.identity.yardstick, plan.out / LEADERBOARD_FILE)
     return signum, supervisor.failures
+
+
+def _refit(plan: Plan, study: optuna.Study, progress: Progress, debug: bool) -> None:
+    from search._startup import quiet_imports
+
+    quiet_imports(debug)
+    from search.ensemble.refit import refit_answer  # trains models: Keras, only here
+
+    def say(line: str) -> None:
+        RunLog(plan.out).note(line)
+        progress.print(line)
+
+    for made in refit_answer(plan.space, plan.series, study, say):
+        say(f"  trial {made.trial} refit: {made.epochs} epochs in {made.seconds:.1f} s")
 
 
 def _find_rates(plan: Plan, study: optuna.Study, debug: bool) -> None:

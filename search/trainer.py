@@ -18,12 +18,13 @@ import numpy as np
 from search.data import Fold, Scaler, Series, actual, backtest_folds
 from search.inputs import Assembly, InputSpec
 from search.metrics import mae
-
-# What a model reads: its window alone, or its named inputs.
-Inputs = np.ndarray | dict[str, np.ndarray]
-
-# Larger sets of windows are forecast in chunks of this many.
-_PREDICT_CHUNK = 8192
+from search.training import (
+    Inputs,
+    build_optimizer,
+    forecast_with,
+    start_linear_skip,
+    trainable_parameters,
+)
 
 # Called after each epoch with (fold index from 0, epoch from 0, val_mae); returns a reason
 # to stop the trial (``pruned``, ``budget``, ``interrupted``), or None.
@@ -62,7 +63,7 @@ class Outcome:
     train_seconds: float
     params: int
     test_mae: float | None = None
-    test_forecast: np.ndarray | None = field(default=None, repr=False)
+    test_forecasts: np.ndarray | None = field(default=None, repr=False)  # (origins, horizon)
 
     @property
     def val_mae(self) -> float:
@@ -92,7 +93,16 @@ class Outcome:
     def forecast(self) -> np.ndarray:
         """The validation forecasts of every fold reached, in time order: one per origin,
         of its first step."""
-        return np.concatenate([f.forecast[:, 0] for f in self.folds])
+        return self.valid_forecasts[:, 0]
+
+    @property
+    def valid_forecasts(self) -> np.ndarray:
+        """``(origins, horizon)``: every fold reached's validation forecasts, in time order."""
+        return np.concatenate([f.forecast for f in self.folds])
+
+    @property
+    def fold_best_epochs(self) -> list[int]:
+        return [f.best_epoch for f in self.folds]
 
     @property
     def step_maes(self) -> list[float]:
@@ -217,8 +227,8 @@ class Trainer:
             model = model_for(index)
             data = self.prepare(spec, scaling, index)
             if initial_epoch == 0:
-                _start_linear_skip(model, data)
-            _build_optimizer(model)
+                start_linear_skip(model, data.x, data.y)
+            build_optimizer(model)
             hook = None if on_epoch is None else _for_fold(on_epoch, index)
             validation = _Validation(data, self.patience, hook)
             model.fit(
@@ -243,42 +253,15 @@ class Trainer:
             folds=reached,
             stopped=stopped,
             train_seconds=time.perf_counter() - started,
-            params=_trainable_parameters(model),
+            params=trainable_parameters(model),
         )
         if self.series.has_test and stopped != "interrupted":
             x, y, base = self._test(spec, scaling, len(reached) - 1)
             assembly = self.prepare(spec, scaling, len(reached) - 1).assembly
-            forecast = _forecast(model, x, assembly, base)
-            outcome.test_forecast = forecast[:, 0]
+            forecast = forecast_with(model, x, assembly, base)
+            outcome.test_forecasts = forecast
             outcome.test_mae = mae(forecast, y)
         return outcome
-
-
-def _start_linear_skip(model: keras.Model, data: Prepared) -> None:
-    """Start a model's linear skip at the least-squares fit of its inputs to its targets on
-    the training part: the model starts as the seasonal linear autoregression, and the
-    network learns only what it adds (Adam alone takes hundreds of epochs to get there)."""
-    try:
-        layer = model.get_layer("linear_skip")
-    except ValueError:
-        return
-    x = data.x if isinstance(data.x, dict) else {"window": data.x}
-    design = [x["window"].reshape(len(data.y), -1)]
-    if "extra" in x:
-        design.append(x["extra"])
-    design.append(np.ones((len(data.y), 1), dtype="float32"))
-    solution, *_ = np.linalg.lstsq(np.concatenate(design, axis=1), data.y, rcond=None)
-    targets = data.y.reshape(len(data.y), -1)
-    solution = solution.reshape(-1, targets.shape[1])
-    layer.set_weights([solution[:-1], solution[-1]])
-
-
-def _build_optimizer(model: keras.Model) -> None:
-    """Make the optimizer's variables now, eagerly: made inside the first traced training
-    step (Keras's way) they cost 1.5 s of a two-layer LSTM's first epoch, measured."""
-    optimizer = getattr(model, "optimizer", None)
-    if optimizer is not None and not optimizer.built:
-        optimizer.build(model.trainable_variables)
 
 
 def _only(model: keras.Model) -> ModelFactory:
@@ -292,32 +275,6 @@ def _only(model: keras.Model) -> ModelFactory:
 
 def _for_fold(on_epoch: EpochHook, fold: int) -> Callable[[int, float], str | None]:
     return lambda epoch, value: on_epoch(fold, epoch, value)
-
-
-def _forecast(model: keras.Model, x: Inputs, assembly: Assembly, base: np.ndarray) -> np.ndarray:
-    _predict_without_xla(model)
-    if len(base) <= _PREDICT_CHUNK:
-        raw = np.asarray(model.predict_on_batch(x))
-    else:
-        raw = model.predict(x, batch_size=_PREDICT_CHUNK, verbose=0)
-    return assembly.invert(raw, base)
-
-
-def _predict_without_xla(model: keras.Model) -> None:
-    """Make the model's forecasting function without XLA, whatever its training uses: it
-    runs once an epoch, and compiling it costs more than its epochs gain (about 0.5 s a
-    trial against 3 ms an epoch, measured on course-exercise)."""
-    if model.predict_function is not None or not model.jit_compile:
-        return
-    model.jit_compile = False
-    try:
-        model.make_predict_function()
-    finally:
-        model.jit_compile = True
-
-
-def _trainable_parameters(model: keras.Model) -> int:
-    return int(sum(np.prod(w.shape) for w in model.trainable_weights))
 
 
 class _Validation(keras.callbacks.Callback):
@@ -350,7 +307,7 @@ class _Validation(keras.callbacks.Callback):
             self._diverged(f"the loss became {float(loss)} at epoch {epoch + 1}")
             return
         data = self.data
-        forecast = _forecast(self.model, data.x_valid, data.assembly, data.base_valid)
+        forecast = forecast_with(self.model, data.x_valid, data.assembly, data.base_valid)
         score = mae(forecast, self.data.y_valid)
         if not math.isfinite(score):
             self._diverged(f"the forecasts became {score} at epoch {epoch + 1}")

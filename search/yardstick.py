@@ -4,11 +4,12 @@ study, read by the leaderboard and the report."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from search.baselines import BaselineScore, best_baseline, score_baselines
+from search.baselines import BaselineScore, actuals, best_baseline, measure_baselines
 from search.data import Fold, Series
+from search.data.forecasts import Forecasts
 from search.metrics import mase_scale, skill
 
 
@@ -25,13 +26,18 @@ class Yardstick:
     test_noise_floor: float | None = None
     folds: int = 1
     has_test: bool = False
+    # Measured, not read back: what the study keeps beside the run when it is created
+    # (search.study.forecasts), left out of the run's identity.
+    actuals: Forecasts | None = field(default=None, compare=False, repr=False)
+    forecasts: dict[str, Forecasts] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def measure(cls, series: Series, folds: list[Fold], horizon: int = 1) -> Yardstick:
         scale, lag = mase_scale(series)
         end = len(series.values)
+        measured = measure_baselines(series, folds, horizon)
         return cls(
-            baselines=tuple(score_baselines(series, folds, horizon)),
+            baselines=tuple(score for score, _ in measured),
             mase_scale=None if scale is None else round(scale, 6),
             mase_lag=lag,
             noise_floor=_rounded(series.noise_floor()),
@@ -40,6 +46,8 @@ class Yardstick:
             else None,
             folds=len(folds),
             has_test=series.has_test,
+            actuals=actuals(series, folds, horizon),
+            forecasts={s.name: f for s, f in measured if f is not None},
         )
 
     @property

@@ -1,8 +1,8 @@
 """Every baseline scored on exactly the points the trials are scored on.
 
 Per validation fold, each baseline is fitted on everything before the fold's block and
-forecasts the block; its ``val_mae`` is the mean over folds, as a trial's is. The fit of the
-last fold forecasts the test part.
+forecasts the block; its ``val_mae`` is the mean over folds, as a trial's is. The test part
+is forecast by a fit on everything before it (a refit, as the ensemble's networks get).
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from search.baselines.forecasters import (
     linear_ar,
 )
 from search.data import Fold, Series, actual
+from search.data.forecasts import Forecasts
 
 
 @dataclass(frozen=True)
@@ -73,35 +74,56 @@ def baselines_for(series: Series) -> list[Baseline]:
 def score_baselines(series: Series, folds: list[Fold], horizon: int = 1) -> list[BaselineScore]:
     """Each baseline's validation MAE (mean over ``folds``), per-fold MAEs and test MAE,
     over ``horizon`` steps from each origin, as the trials are scored."""
+    return [score for score, _ in measure_baselines(series, folds, horizon)]
+
+
+def measure_baselines(
+    series: Series, folds: list[Fold], horizon: int = 1
+) -> list[tuple[BaselineScore, Forecasts | None]]:
+    """Each baseline's scores and its forecasts (None for one that cannot be fitted)."""
     return [_score(baseline, series, folds, horizon) for baseline in baselines_for(series)]
 
 
-def _score(baseline: Baseline, series: Series, folds: list[Fold], horizon: int) -> BaselineScore:
-    maes, steps = [], []
+def actuals(series: Series, folds: list[Fold], horizon: int = 1) -> Forecasts:
+    """The values every forecast is scored against: each fold's origins' targets in time
+    order, and the test part's."""
+    blocks = [actual(series, series.origins(f.start, f.end, horizon), horizon) for f in folds]
+    test = None
+    if series.has_test:
+        origins = series.origins(series.test_start, len(series.values), horizon)
+        test = actual(series, origins, horizon)
+    return Forecasts(np.concatenate(blocks), test, True, tuple(len(b) for b in blocks))
 
-    def errors(start: int, end: int) -> np.ndarray:
+
+def _score(
+    baseline: Baseline, series: Series, folds: list[Fold], horizon: int
+) -> tuple[BaselineScore, Forecasts | None]:
+    maes, steps, forecasts = [], [], []
+
+    def forecast(start: int, end: int) -> tuple[np.ndarray, np.ndarray]:
         origins = series.origins(start, end, horizon)
-        forecast = baseline.forecast_ahead(series, origins, horizon)
-        return np.abs(forecast - actual(series, origins, horizon))
+        ahead = baseline.forecast_ahead(series, origins, horizon)
+        return ahead, np.abs(ahead - actual(series, origins, horizon))
 
     try:
         for fold in folds:
             baseline.fit(series, fold.start)
-            error = errors(fold.start, fold.end)
+            ahead, error = forecast(fold.start, fold.end)
+            forecasts.append(ahead)
             maes.append(float(np.mean(error)))
             steps.append(error.mean(axis=0))
-        test = None
+        test = tested = None
         if series.has_test:
-            test = float(np.mean(errors(series.test_start, len(series.values))))
+            baseline.fit(series, series.test_start)
+            tested, error = forecast(series.test_start, len(series.values))
+            test = float(np.mean(error))
     except Unfit as exc:
-        return BaselineScore(baseline.name, baseline.describe(), error=f"cannot be fitted: {exc}")
+        why = f"cannot be fitted: {exc}"
+        return BaselineScore(baseline.name, baseline.describe(), error=why), None
     if not all(np.isfinite(maes)):
-        return BaselineScore(
-            baseline.name,
-            baseline.describe(),
-            error="cannot be fitted: its forecasts are not finite",
-        )
-    return BaselineScore(
+        why = "cannot be fitted: its forecasts are not finite"
+        return BaselineScore(baseline.name, baseline.describe(), error=why), None
+    score = BaselineScore(
         baseline.name,
         baseline.describe(),
         val_mae=round(float(np.mean(maes)), 6),
@@ -109,6 +131,7 @@ def _score(baseline: Baseline, series: Series, folds: list[Fold], horizon: int) 
         fold_maes=tuple(round(m, 6) for m in maes),
         step_maes=tuple(round(float(m), 6) for m in np.mean(steps, axis=0)) if horizon > 1 else (),
     )
+    return score, Forecasts(np.concatenate(forecasts), tested, refit=True)
 
 
 def best_baseline(scores: list[BaselineScore]) -> BaselineScore | None:

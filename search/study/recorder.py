@@ -15,6 +15,7 @@ import optuna
 from optuna.exceptions import UpdateFinishedTrialError
 from optuna.trial import TrialState
 
+from search.data.forecasts import encode
 from search.study import records as rec
 from search.study.records import rank_key
 
@@ -105,10 +106,15 @@ class TrialRecorder:
         steps = outcome.step_maes
         if len(steps) > 1:
             self.note(rec.STEP_MAES, [round(v, 6) for v in steps])
+        self.note(rec.FOLD_BEST_EPOCHS, outcome.fold_best_epochs)
+        # Every trial's forecasts, compact: an ensemble is chosen from them after the search.
+        self.note(rec.VALID_FORECASTS, encode(outcome.valid_forecasts))
+        if outcome.test_forecasts is not None:
+            self.note(rec.TEST_FORECASTS, encode(outcome.test_forecasts))
         if keep_forecast:
             self.note(rec.FORECAST, _rounded(outcome.forecast))
-            if outcome.test_forecast is not None:
-                self.note(rec.TEST_FORECAST, _rounded(outcome.test_forecast))
+            if outcome.test_forecasts is not None:
+                self.note(rec.TEST_FORECAST, _rounded(outcome.test_forecasts[:, 0]))
 
     def tell(self) -> None:
         """End the trial in the study with what it reached: complete, or pruned."""

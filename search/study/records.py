@@ -37,11 +37,19 @@ FORECAST = "forecast"
 KERAS_TUNER = "keras_tuner"  # Hyperband's bookkeeping of a trial (its epochs, its parent)
 TEST_FORECAST = "test_forecast"
 EPOCH_SECONDS = "epoch_seconds"  # when each epoch ended, in seconds from the trial's start
+FOLD_BEST_EPOCHS = "fold_best_epochs"  # each fold's best epoch: how long a refit trains
+# Every validation origin's forecasts and the test part's, compact (see search.study.forecasts).
+VALID_FORECASTS = "valid_forecasts"
+TEST_FORECASTS = "test_forecasts"
 
 # Study user attributes: which run this study belongs to, and the learning rates its range
 # tests suggested (by group of configurations).
 RUN = "run"
 LEARNING_RATES = "learning_rates"
+ACTUALS = "actuals"  # the values forecasts are scored against, validation and test
+BASELINE_FORECASTS = "baseline_forecasts"
+REFITS = "refits"  # networks trained again before the test part, by trial number
+ENSEMBLE = "ensemble"  # the answer chosen at the end of the run: its members and weights
 
 STALE_ERROR = "its worker stopped answering (no heartbeat)"
 

@@ -7,6 +7,7 @@ from typing import Any
 import optuna
 
 from search.errors import StorageError
+from search.study.forecasts import keep_run_forecasts
 from search.study.identity import RunIdentity
 
 
@@ -30,6 +31,9 @@ def create_study(
         existing.steered_by(identity).write(study)
     else:
         identity.write(study)
+        yardstick = identity.yardstick
+        if yardstick.actuals is not None:
+            keep_run_forecasts(study, yardstick.actuals, yardstick.forecasts)
         if opening and not study.get_trials(deepcopy=False):
             study.enqueue_trial(opening)
     return study

@@ -1,0 +1,37 @@
+"""Greedy ensemble selection with replacement (Caruana et al., 2004), as AutoGluon-TimeSeries
+fits its final ensemble: start from nothing, add at each step the member whose addition
+gives the lowest MAE of the running mean, allow repeats; a member's weight is the share of
+steps that chose it."""
+
+from __future__ import annotations
+
+import numpy as np
+
+# Selection steps: AutoGluon's default; the weights move in steps of 1 %.
+STEPS = 100
+
+
+def greedy_weights(predictions: np.ndarray, actual: np.ndarray, steps: int = STEPS) -> np.ndarray:
+    """Weights (summing to 1) of the members, rows of ``predictions`` ``(members, points)``,
+    for forecasting ``actual`` ``(points,)`` by their weighted mean.
+
+    The weights are those of the step with the lowest MAE (the first, on ties): more steps
+    past it would only add noise. Step one picks the best single member, so the ensemble is
+    never worse than it on these points. Ties between members go to the first.
+    """
+    predictions = np.asarray(predictions, dtype="float64")
+    actual = np.asarray(actual, dtype="float64")
+    if predictions.ndim != 2 or predictions.shape[1] != actual.shape[0]:
+        raise ValueError(f"predictions {predictions.shape} do not match actual {actual.shape}")
+    counts = np.zeros(len(predictions))
+    total = np.zeros(actual.shape[0])
+    best_loss, best_counts = np.inf, counts
+    for step in range(1, steps + 1):
+        losses = np.mean(np.abs((total + predictions) / step - actual), axis=1)
+        chosen = int(np.argmin(losses))
+        counts = counts.copy()
+        counts[chosen] += 1
+        total = total + predictions[chosen]
+        if losses[chosen] < best_loss:
+            best_loss, best_counts = losses[chosen], counts
+    return best_counts / best_counts.sum()

@@ -1,0 +1,169 @@
+"""The answer of a run: a weighted ensemble of its best trials and its baselines, chosen by
+greedy selection on their out-of-fold validation forecasts, scored on the test part with the
+networks refit on everything before it.
+
+It is read from the study alone (the trials' and baselines' kept forecasts, the refits), so
+the leaderboard, the report and ``status`` compute the same answer at any time, and a
+changed test part changes only its ``test_mae``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import optuna
+
+from search.data.forecasts import Forecasts
+from search.ensemble._selection import greedy_weights
+from search.study import RunIdentity, TrialRecord, read_records
+from search.study.forecasts import (
+    read_actuals,
+    read_baseline_forecasts,
+    read_refits,
+    read_trial_forecasts,
+)
+from search.study.records import rank_key
+
+# The best trials (by validation MAE) the selection may take, beside every baseline.
+TOP_TRIALS = 20
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A forecaster the selection may take: a trial (``trial`` is its number) or a
+    baseline (``trial`` is None), with its forecasts."""
+
+    name: str
+    forecasts: Forecasts
+    trial: int | None = None
+
+    @property
+    def is_network(self) -> bool:
+        return self.trial is not None
+
+
+@dataclass(frozen=True)
+class Member:
+    """One forecaster of the ensemble and its weight."""
+
+    name: str
+    weight: float
+    trial: int | None = None
+
+    def get_config(self) -> dict[str, Any]:
+        return {"name": self.name, "weight": self.weight, "trial": self.trial}
+
+
+@dataclass(frozen=True)
+class Ensemble:
+    """The chosen weights, and what the weighted forecast scores: on validation (over the
+    points the weights were chosen on: an optimistic figure), per fold, and on the test
+    part (``refit`` when every network member's test forecast comes from a refit)."""
+
+    members: tuple[Member, ...]
+    val_mae: float
+    fold_maes: tuple[float, ...]
+    test_mae: float | None
+    refit: bool
+    candidates: int
+
+    @property
+    def network_share(self) -> float:
+        """The weight of the networks; the rest is the statistical baselines'."""
+        return float(sum(m.weight for m in self.members if m.trial is not None))
+
+    @property
+    def trials(self) -> list[int]:
+        return [m.trial for m in self.members if m.trial is not None]
+
+    def describe(self) -> str:
+        """``0.55 trial 12 + 0.45 ets``: its members, heaviest first."""
+        return " + ".join(f"{m.weight:.2f} {m.name}" for m in self.members)
+
+    def get_config(self) -> dict[str, Any]:
+        return {
+            "members": [m.get_config() for m in self.members],
+            "val_mae": self.val_mae,
+            "fold_maes": list(self.fold_maes),
+            "test_mae": self.test_mae,
+            "refit": self.refit,
+            "candidates": self.candidates,
+        }
+
+
+def choose(candidates: list[Candidate], actuals: Forecasts) -> Ensemble | None:
+    """The ensemble of ``candidates`` that greedy selection chooses on their validation
+    forecasts; None when none has forecasts of every validation point."""
+    usable = [
+        c
+        for c in candidates
+        if c.forecasts.valid.shape == actuals.valid.shape and np.isfinite(c.forecasts.valid).all()
+    ]
+    if not usable:
+        return None
+    stacked = np.stack([c.forecasts.valid.reshape(-1) for c in usable])
+    weights = greedy_weights(stacked, actuals.valid.reshape(-1))
+    chosen = [(c, float(w)) for c, w in zip(usable, weights, strict=True) if w > 0]
+    chosen.sort(key=lambda pair: -pair[1])
+    valid = sum(w * c.forecasts.valid for c, w in chosen)
+    errors = np.abs(valid - actuals.valid)
+    sizes = actuals.fold_sizes or (len(errors),)
+    folds = np.split(errors, np.cumsum(sizes)[:-1])
+    return Ensemble(
+        members=tuple(Member(c.name, w, c.trial) for c, w in chosen),
+        val_mae=round(float(errors.mean()), 6),
+        fold_maes=tuple(round(float(f.mean()), 6) for f in folds) if len(sizes) > 1 else (),
+        test_mae=_test_mae(chosen, actuals),
+        refit=all(c.forecasts.refit for c, _ in chosen),
+        candidates=len(usable),
+    )
+
+
+def _test_mae(chosen: list[tuple[Candidate, float]], actuals: Forecasts) -> float | None:
+    if actuals.test is None:
+        return None
+    tests = [c.forecasts.test for c, _ in chosen]
+    if any(t is None or t.shape != actuals.test.shape for t in tests):
+        return None
+    forecast = sum(w * t for (_, w), t in zip(chosen, tests, strict=True))
+    return round(float(np.mean(np.abs(forecast - actuals.test))), 6)
+
+
+def candidates_of(study: optuna.Study, folds: int) -> list[Candidate]:
+    """The study's best trials scored on every fold, then every baseline: each with its
+    kept forecasts, a network's test forecasts from its refit where there is one."""
+    refits = read_refits(study)
+    ranked = sorted(
+        (r for r in read_records(study) if _scored_on_every_fold(r, folds)),
+        key=lambda r: rank_key(r, folds),
+    )
+    found = []
+    for record in ranked[:TOP_TRIALS]:
+        forecasts = read_trial_forecasts(study.trials[record.number])
+        if forecasts is None:
+            continue
+        refit = refits.get(record.number)
+        if refit is not None:
+            forecasts = Forecasts(forecasts.valid, refit.test, refit=True)
+        found.append(Candidate(f"trial {record.number}", forecasts, record.number))
+    baselines = read_baseline_forecasts(study)
+    found += [Candidate(name, forecasts) for name, forecasts in baselines.items()]
+    return found
+
+
+def answer_of(study: optuna.Study) -> Ensemble | None:
+    """The run's answer, from what ``study`` keeps; None before any trial has forecasts
+    (or for a study made before forecasts were kept)."""
+    identity = RunIdentity.read(study)
+    actuals = read_actuals(study)
+    if identity is None or actuals is None:
+        return None
+    return choose(candidates_of(study, identity.folds), actuals)
+
+
+def _scored_on_every_fold(record: TrialRecord, folds: int) -> bool:
+    if record.status not in ("complete", "pruned") or record.val_mae is None:
+        return False
+    return folds == 1 or len(record.fold_maes) == folds

@@ -1,0 +1,179 @@
+"""The run's answer: greedy ensemble selection over the trials' and baselines' out-of-fold
+forecasts, kept in the study, and the networks refit before the test part."""
+
+from __future__ import annotations
+
+import numpy as np
+import optuna
+import pytest
+from conftest import code, write_space
+
+from search.cli import main
+from search.data.forecasts import Forecasts, decode, encode
+from search.ensemble import Candidate, answer_of, candidates_of, choose, greedy_weights
+from search.leaderboard import read_leaderboard
+from search.study import RunIdentity
+from search.study import records as rec
+from search.study.forecasts import read_actuals, read_refits
+
+
+def _by_hand(predictions: np.ndarray, actual: np.ndarray, steps: int = 100) -> np.ndarray:
+    """Caruana's selection written out plainly: the list of picks, the MAE of their mean."""
+    picks: list[int] = []
+    best, best_picks = np.inf, []
+    for _ in range(steps):
+        scores = [
+            np.mean(np.abs(predictions[[*picks, j]].mean(axis=0) - actual))
+            for j in range(len(predictions))
+        ]
+        picks.append(int(np.argmin(scores)))
+        if min(scores) < best:
+            best, best_picks = min(scores), list(picks)
+    return np.bincount(best_picks, minlength=len(predictions)) / len(best_picks)
+
+
+def test_greedy_weights_agree_with_selection_written_out_by_hand():
+    rng = np.random.default_rng(7)
+    actual = np.sin(np.arange(300) / 9)
+    predictions = actual + rng.normal(0, 0.3, (6, 300)) + rng.normal(0, 0.2, (6, 1))
+    weights = greedy_weights(predictions, actual)
+    assert np.allclose(weights, _by_hand(predictions, actual), atol=1e-9, rtol=0)
+    assert weights.sum() == pytest.approx(1.0, abs=1e-12)
+    assert (weights > 0).sum() > 1  # independent errors: a mix beats any one member
+
+
+def test_the_first_step_is_the_best_single_member_so_the_mix_is_never_worse():
+    rng = np.random.default_rng(3)
+    actual = rng.normal(size=200)
+    predictions = actual + rng.normal(0, [[0.2], [0.9], [1.5]], (3, 200))
+    single = np.mean(np.abs(predictions - actual), axis=1)
+    weights = greedy_weights(predictions, actual)
+    mixed = np.mean(np.abs(weights @ predictions - actual))
+    assert mixed <= single.min() + 1e-12
+    # One member far better than the others: the selection keeps it alone.
+    lone = greedy_weights(np.stack([actual, actual + 5, actual - 5]), actual)
+    assert lone.tolist() == [1.0, 0.0, 0.0]
+
+
+def test_forecasts_keep_their_values_to_float32_compactly():
+    values = np.linspace(-1e3, 1e3, 730).reshape(365, 2)
+    kept = encode(values)
+    assert decode(kept).shape == (365, 2)
+    assert np.allclose(decode(kept), values.astype("float32"), rtol=0, atol=0)
+    assert len(kept["float32"]) < 4 * values.size * 4 / 3 + 4  # base64 of float32, no more
+
+
+def test_changing_the_test_values_moves_no_weight_only_the_test_mae():
+    rng = np.random.default_rng(11)
+    valid, test = rng.normal(size=(120, 1)), rng.normal(size=(40, 1))
+    candidates = [
+        Candidate(f"m{k}", Forecasts(valid + rng.normal(0, 0.5, valid.shape), test + k * 0.1))
+        for k in range(4)
+    ]
+    one = choose(candidates, Forecasts(valid, test, fold_sizes=(60, 60)))
+    other = choose(candidates, Forecasts(valid, test * 3 + 1, fold_sizes=(60, 60)))
+    assert one.members == other.members
+    assert one.val_mae == other.val_mae and one.fold_maes == other.fold_maes
+    assert one.test_mae != other.test_mae
+    assert len(one.fold_maes) == 2
+    assert np.mean(one.fold_maes) == pytest.approx(one.val_mae, abs=1e-6)
+
+
+@pytest.fixture(scope="module")
+def tested_run(tmp_path_factory):
+    """A tiny run with two folds and a test part."""
+    folder = tmp_path_factory.mktemp("ensemble")
+    space = write_space(
+        folder,
+        units=code("Choice(4, 8)"),
+        linear_skip=True,  # networks near the autoregression: the selection takes some
+        seasonal_lags=True,
+        epochs=3,
+        trials=4,
+        folds=2,
+    )
+    out = folder / "out"
+    assert main(["run", str(space), "--out", str(out), "--test", "365", "--quiet"]) == 0
+    study = optuna.load_study(study_name="tiny", storage=f"sqlite:///{out / 'study.db'}")
+    return out, study
+
+
+def test_every_finished_trial_and_baseline_keeps_its_out_of_fold_forecasts(tested_run):
+    out, study = tested_run
+    actuals = read_actuals(study)
+    assert actuals.valid.shape[0] == sum(actuals.fold_sizes) and len(actuals.fold_sizes) == 2
+    assert actuals.test.shape == (365, 1)
+    candidates = candidates_of(study, folds=2)
+    trials = [c for c in candidates if c.is_network]
+    assert len(trials) == 4
+    table = read_leaderboard(out / "leaderboard.csv")
+    for candidate in candidates:
+        forecasts = candidate.forecasts
+        assert forecasts.valid.shape == actuals.valid.shape and forecasts.test.shape == (365, 1)
+        # The kept forecasts are the ones the leaderboard's scores were computed from.
+        if candidate.is_network:
+            row = table[table["trial"] == candidate.trial].iloc[0]
+            mae = np.mean(np.abs(forecasts.valid - actuals.valid))
+            assert mae == pytest.approx(row["val_mae"], abs=1e-4)
+
+
+def test_the_leaderboard_ranks_the_answer_and_its_weights_can_be_recomputed(tested_run):
+    out, study = tested_run
+    table = read_leaderboard(out / "leaderboard.csv")
+    answer = table[table["status"] == "ensemble"]
+    assert len(answer) == 1 and answer["rank"].notna().all()
+    row = answer.iloc[0]
+    ensemble = answer_of(study)
+    assert row["val_mae"] == pytest.approx(ensemble.val_mae)
+    assert row["test_mae"] == pytest.approx(ensemble.test_mae)
+    assert row["model"] == ensemble.describe()
+    # Recomputed from the study's stored forecasts with the selection written out by hand.
+    candidates = candidates_of(study, folds=2)
+    actuals = read_actuals(study)
+    stacked = np.stack([c.forecasts.valid.reshape(-1) for c in candidates])
+    weights = _by_hand(stacked, actuals.valid.reshape(-1))
+    chosen = {c.name: w for c, w in zip(candidates, weights, strict=True) if w > 0}
+    assert {m.name: m.weight for m in ensemble.members} == pytest.approx(chosen, abs=1e-9)
+    assert sum(m.weight for m in ensemble.members) == pytest.approx(1.0)
+    best_single = min(np.mean(np.abs(c.forecasts.valid - actuals.valid)) for c in candidates)
+    assert ensemble.val_mae <= best_single + 1e-6
+    kept = study.user_attrs[rec.ENSEMBLE]
+    assert [m["name"] for m in kept["members"]] == [m.name for m in ensemble.members]
+
+
+def test_the_answer_s_networks_are_refit_on_everything_before_the_test_part(tested_run):
+    out, study = tested_run
+    ensemble = answer_of(study)
+    refits = read_refits(study)
+    assert set(ensemble.trials) <= set(refits)
+    if ensemble.trials:
+        assert ensemble.refit
+    table = read_leaderboard(out / "leaderboard.csv")
+    for number, refit in refits.items():
+        row = table[table["trial"] == number].iloc[0]
+        assert bool(row["refit"]) is True
+        actuals = read_actuals(study)
+        assert row["test_mae"] == pytest.approx(np.mean(np.abs(refit.test - actuals.test)), 1e-5)
+
+
+def test_a_refit_trains_on_the_validation_part_the_search_did_not(tested_run):
+    from dataclasses import replace
+
+    from search.data.builtin import builtin_series
+    from search.ensemble.refit import refit_trial
+    from search.space import load_space
+
+    _, study = tested_run
+    identity = RunIdentity.read(study)
+    space = load_space(identity.space_path).replace(**identity.overrides)
+    series = builtin_series("course-exercise", test=365)
+    assert (series.split, series.test_start) == (identity.split, identity.test_start)
+    number = min(t.number for t in study.trials if t.state.is_finished())
+    first = refit_trial(space, series, study, number)
+    again = refit_trial(space, series, study, number)
+    assert np.array_equal(first.test, again.test)  # its seed: the same forecasts again
+    # Values of the validation part, far from the test part's inputs, move the refit.
+    values = series.values.copy()
+    values[identity.split : identity.split + 100] += 5.0
+    moved = refit_trial(space, replace(series, values=values), study, number)
+    assert not np.allclose(moved.test, first.test)
