@@ -15,10 +15,12 @@ from search.errors import UsageError
 from search.names import OPTUNA_SAMPLERS, PRUNERS
 from search.oracles.base import StudyOracle, TrialStatus, ask
 from search.oracles.distributions import distribution, is_active, suggest
+from search.oracles.fold_pruner import FoldwisePruner
 from search.oracles.grid import ConditionalGridSampler, grid_points
 from search.seeds import derive
 from search.study import records as rec
 from search.study.budget import budget_slots
+from search.study.heartbeat import fail_stale
 from search.study.retries import duplicate_retry, retry
 from search.study.storage import quiet_experimental
 
@@ -61,8 +63,7 @@ class OptunaOracle(StudyOracle):
             if self.sampler == "optuna-grid":  # a grid ends when every point is tried
                 self.budget = min(self.budget, len(grid_points(self.hyperparameters)))
             self._sampler_set = True
-        with quiet_experimental():
-            optuna.storages.fail_stale_trials(self.study)
+        fail_stale(self.study)
         trials = self.study.get_trials(deepcopy=False)
         waiting = any(t.state == TrialState.WAITING for t in trials)
         if not waiting:
@@ -144,14 +145,22 @@ def make_sampler(
 
 
 def make_pruner(name: str, *, epochs: int) -> optuna.pruners.BasePruner:
-    """The Optuna pruner called ``name`` (``none`` never prunes)."""
+    """The Optuna pruner called ``name`` (``none`` never prunes); ``epochs`` is the most
+    epochs of one fold, the steps each fold has (see ``Trainer.step``).
+
+    Median and halving judge each fold on its own: its warm-up, best value and rungs restart
+    with the fold, so a trial good on one fold and bad on the next is still pruned.
+    """
     if name == "median":
-        return optuna.pruners.MedianPruner(
+        median = optuna.pruners.MedianPruner(
             n_startup_trials=PRUNE_STARTUP_TRIALS, n_warmup_steps=PRUNE_WARMUP_EPOCHS
         )
+        return FoldwisePruner(median, steps_per_fold=epochs)
     if name == "halving":
-        return optuna.pruners.SuccessiveHalvingPruner(min_resource=PRUNE_WARMUP_EPOCHS)
+        halving = optuna.pruners.SuccessiveHalvingPruner(min_resource=PRUNE_WARMUP_EPOCHS)
+        return FoldwisePruner(halving, steps_per_fold=epochs)
     if name == "hyperband":
+        # Not fold by fold: its brackets read trials from the storage, past any view of the study.
         return optuna.pruners.HyperbandPruner(
             min_resource=min(PRUNE_WARMUP_EPOCHS, epochs), max_resource=epochs
         )

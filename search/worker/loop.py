@@ -45,7 +45,7 @@ class SearchLoop:
         self.stopper = stopper or Stopper()
         epochs, folds = space.setting("epochs"), space.setting("folds")
         # Each fold's epochs are steps of their own (see Trainer.step).
-        pruner = make_pruner(plan.pruner, epochs=epochs * folds)
+        pruner = make_pruner(plan.pruner, epochs=epochs)
         self.study = load_study(plan.storage(heartbeats=True), plan.study_name, pruner=pruner)
         self.stopper.cancelled = CancelWatch(self.study)
         trainer = Trainer(
