@@ -56,11 +56,13 @@ class TrialEvents:
         self, number: int, model: keras.Model, config: dict[str, Any], outcome: Outcome
     ) -> None:
         """A trial beat every finished trial of the study; ``model`` holds its best weights.
-        Heard in the worker's own process only."""
+        Heard in the worker's own process only, once the trial's result is in the study:
+        an exception here is a warning kept beside the trial, not a failed trial."""
 
     def trial_trained(self, number: int, outcome: Outcome) -> None:
-        """A trial has trained (to its end, pruned or stopped) and its result is about to
-        be kept in the study. Heard in the worker's own process only."""
+        """A trial has trained (to its end, pruned or stopped) and its result is in the
+        study, which ends the trial a moment later. Heard in the worker's own process only;
+        an exception here is a warning, as for ``new_best``."""
 
     def trial_ended(self, number: int, worker: int = 0) -> None:
         """The study holds the trial's result."""

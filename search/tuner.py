@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import gc
 import os
+import sys
+from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import keras
@@ -19,7 +22,9 @@ from search.hypermodel import ForecastHyperModel
 from search.oracles import HyperbandOracle, StudyOracle
 from search.seeds import derive
 from search.stopping import Stopper
-from search.study import TrialTakenOver
+from search.study import TrialRecorder, TrialTakenOver
+from search.study import records as rec
+from search.trainer import Outcome
 
 
 class ForecastTuner(kt.Tuner):
@@ -99,13 +104,38 @@ class ForecastTuner(kt.Tuner):
             # what it reached is not recorded, and this worker goes on with the next.
             return {"val_mae": outcome.val_mae}
         is_best = recorder.beats_best(outcome, len(trainer.folds))
-        if is_best:
-            self.events.new_best(number, model, config, outcome)
-        self.events.trial_trained(number, outcome)
+        # The result first: the files saved next are extras, and one that cannot be written
+        # (a full disk, a shared folder's hiccup, a model that will not save) must not cost
+        # the trial its score.
         recorder.result(outcome, keep_forecast=is_best)
+        self._keep_files(recorder, model, config, outcome, best=is_best)
         if isinstance(self.oracle, HyperbandOracle):
             model.save_weights(self._get_checkpoint_fname(trial.trial_id))
         return {"val_mae": outcome.val_mae}
+
+    def _keep_files(
+        self,
+        recorder: TrialRecorder,
+        model: keras.Model,
+        config: dict[str, Any],
+        outcome: Outcome,
+        *,
+        best: bool,
+    ) -> None:
+        """Save the trial's files (the best model, the learning curve); one that cannot be
+        saved is a warning kept beside the trial and told to the user, not a failed trial."""
+        number = recorder.number
+        unsaved = []
+        if best:
+            new_best = partial(self.events.new_best, number, model, config, outcome)
+            unsaved.append(_unsaved("the best model", new_best))
+        trained = partial(self.events.trial_trained, number, outcome)
+        unsaved.append(_unsaved("the learning curve", trained))
+        problems = [problem for problem in unsaved if problem]
+        if problems:
+            warning = "; ".join(problems)
+            recorder.note(rec.WARNING, warning)
+            print(f"warning: trial {number}: {warning}; its result is kept", file=sys.stderr)
 
     def _populate_initial_space(self) -> None:
         """The space declares every hyperparameter of the built-in model with its
@@ -138,3 +168,12 @@ class ForecastTuner(kt.Tuner):
             path = self._get_checkpoint_fname(trial_id)
             if os.path.exists(path):
                 os.remove(path)
+
+
+def _unsaved(what: str, save: Callable[[], None]) -> str | None:
+    """Run ``save``; what went wrong, if it raised."""
+    try:
+        save()
+    except Exception as exc:  # anything: the trial's result is already in the study
+        return f"{what} was not saved ({type(exc).__name__}: {exc})"
+    return None

@@ -17,6 +17,7 @@ import optuna
 
 from search.study import Heartbeat
 from search.study import records as rec
+from search.study.heartbeat import first_heartbeat
 from search.study.recorder import TrialRecorder
 
 StopCheck = Callable[[], "str | None"]
@@ -32,10 +33,12 @@ _TUNER_VALUES = "tuner/"
 def ask(study: optuna.Study, fixed_distributions: dict | None = None) -> optuna.Trial:
     """``study.ask``, naming the worker that drew the trial (even one it gives back as
     surplus), without Optuna's warning that heartbeats belong to ``optimize``: this product
-    records heartbeats for asked trials itself (see ``search.study.Heartbeat``)."""
+    records heartbeats for asked trials itself (see ``search.study.Heartbeat``), the first
+    one at once, so that the trial can go stale whatever happens before it trains."""
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message="Heartbeat of storage is supposed")
         live = study.ask(fixed_distributions)
+    first_heartbeat(study._storage, live._trial_id)
     live.set_user_attr(rec.WORKER, worker_name())
     return live
 

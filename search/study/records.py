@@ -27,6 +27,7 @@ PARAMS = "params"
 TRAIN_SECONDS = "train_seconds"
 STOPPED = "stopped"
 ERROR = "error"
+WARNING = "warning"  # what went wrong beside a trial that kept its result (a file not saved)
 TRACEBACK = "traceback"
 STATUS = "status"
 SEED = "seed"
