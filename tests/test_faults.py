@@ -41,7 +41,7 @@ def _trials(out, name="tiny"):
 
 def _rows(out):
     table = read_leaderboard(out / "leaderboard.csv")
-    return table[table["status"] != "baseline"]
+    return table[~table["status"].isin(("baseline", "ensemble"))]
 
 
 CORRUPTIONS = {

@@ -231,7 +231,7 @@ def test_a_batch_keeps_runs_of_one_space_apart_and_ranks_each_cut_on_its_own():
             run("lstm-early", "lstm", 2.5, split=2500, fingerprint="f2", baseline=2.7),
         ]
     )
-    trials = combined[combined["status"] != "baseline"]
+    trials = combined[~combined["status"].isin(("baseline", "ensemble"))]
     assert sorted(trials["run"]) == ["lstm", "lstm-course-exercise", "lstm-early"]
     same = trials[trials["data"] == "course-exercise (split 3000, test from 3651, 1 fold)"]
     assert same.sort_values("rank")["run"].tolist() == ["lstm-course-exercise", "lstm"]

@@ -23,7 +23,7 @@ def _csv(path, values, start="2000-01-01"):
 
 def _trials(out):
     table = read_leaderboard(out / "leaderboard.csv")
-    return table[table["status"] != "baseline"].set_index("trial").sort_index()
+    return table[~table["status"].isin(("baseline", "ensemble"))].set_index("trial").sort_index()
 
 
 def test_changing_the_test_part_changes_no_validation_score_pruning_or_rank(space_file, tmp_path):

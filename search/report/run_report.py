@@ -14,8 +14,10 @@ import optuna
 import pandas as pd
 
 from search.data import Series
+from search.ensemble import answer_of
 from search.files import replace_file
 from search.report import analysis, figures
+from search.report.answer import answer_section
 from search.report.forecast import forecast_section, steps_section
 from search.report.headline import best_section, headline, reference_lines
 from search.report.markdown import escape, figure, table
@@ -49,6 +51,7 @@ def write_report(
         parts.append("No trial has a validation MAE yet.")
     else:
         parts += [
+            answer_section(answer_of(study), identity.yardstick),
             headline(identity, ranked),
             best_section(identity, records, ranked, out),
             _top(ranked, searched),
