@@ -13,7 +13,7 @@ from search import study as studies
 from search.errors import RunInterrupted
 from search.leaderboard import LEADERBOARD_FILE, rebuild_leaderboard
 from search.monitor import Monitor
-from search.names import INFO_FILE, MODEL_FILE, RANGE_TEST_DIR
+from search.names import ANSWER_DIR, INFO_FILE, MODEL_FILE, RANGE_TEST_DIR
 from search.plan import Plan
 from search.progress import Progress
 from search.runlog import RUN_LOG, RunLog
@@ -32,6 +32,7 @@ _RUN_OUTPUTS = (
     RUN_LOG,
     MODEL_FILE,
     INFO_FILE,
+    ANSWER_DIR,
     KERAS_TUNER_DIR,
     LOCK_FILE,
     RANGE_TEST_DIR,
@@ -150,7 +151,7 @@ def _refit(plan: Plan, study: optuna.Study, progress: Progress, debug: bool) -> 
         RunLog(plan.out).note(line)
         progress.print(line)
 
-    for made in refit_answer(plan.space, plan.series, study, say):
+    for made in refit_answer(plan.space, plan.series, study, plan.out, say):
         say(f"  trial {made.trial} refit: {made.epochs} epochs in {made.seconds:.1f} s")
 
 

@@ -3,8 +3,14 @@ forecasts, kept in the study, and the networks refit before the test part."""
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
+import textwrap
+
 import numpy as np
 import optuna
+import pandas as pd
 import pytest
 from conftest import code, write_space
 
@@ -177,3 +183,40 @@ def test_a_refit_trains_on_the_validation_part_the_search_did_not(tested_run):
     values[identity.split : identity.split + 100] += 5.0
     moved = refit_trial(space, replace(series, values=values), study, number)
     assert not np.allclose(moved.test, first.test)
+
+
+def test_the_saved_answer_loads_safely_elsewhere_and_reproduces_its_test_mae(tested_run):
+    out, study = tested_run
+    ensemble = answer_of(study)
+    info = json.loads((out / "answer" / "answer.json").read_text())
+    assert [m["name"] for m in info["members"]] == [m.name for m in ensemble.members]
+    script = textwrap.dedent(
+        f"""
+        import numpy as np
+        from search.data.builtin import builtin_series
+        from search.ensemble.saved import load_answer
+        series = builtin_series("course-exercise", test=365)
+        answer = load_answer({str(out)!r})  # its networks with safe_mode=True
+        labels = series.origins(series.test_start, len(series.values))
+        forecast = answer.one_step(series, labels)[:, 0]
+        print(float(np.mean(np.abs(forecast - series.values[labels]))))
+        """
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=300
+    )
+    assert float(done.stdout.split()[-1]) == pytest.approx(ensemble.test_mae, abs=1e-4)
+
+
+def test_forecast_uses_the_answer_and_its_best_trial_on_request(tested_run, capsys, tmp_path):
+    out, study = tested_run
+    assert main(["forecast", str(out), "--steps", "5", "--output", str(tmp_path / "a.csv")]) == 0
+    assert "the answer" in capsys.readouterr().out
+    table = pd.read_csv(tmp_path / "a.csv")
+    assert (table["kind"] == "ahead").sum() == 5 and table["forecast"].notna().all()
+    tested = table[table["time"] >= RunIdentity.read(study).test_start]
+    tested = tested[tested["kind"] == "one-step"]
+    mae = (tested["forecast"] - tested["actual"]).abs().mean()
+    assert mae == pytest.approx(answer_of(study).test_mae, abs=1e-4)
+    assert main(["forecast", str(out), "--best-trial", "--output", str(tmp_path / "b.csv")]) == 0
+    assert "trial" in capsys.readouterr().out

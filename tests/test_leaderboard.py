@@ -74,7 +74,8 @@ def test_columns_are_rank_trial_status_score_parameters_then_training_facts():
         "mase",
         "model",
     ]
-    assert columns[-6:] == [
+    assert columns[-7:] == [
+        "refit",
         "epochs",
         "best_epoch",
         "last_val_mae",
@@ -82,7 +83,7 @@ def test_columns_are_rank_trial_status_score_parameters_then_training_facts():
         "train_seconds",
         "error",
     ]
-    parameters = columns[9:-6]
+    parameters = columns[9:-7]
     assert parameters == [
         "cell",
         "depth",

@@ -86,10 +86,11 @@ def build_parser() -> argparse.ArgumentParser:
     forecast = commands.add_parser(
         "forecast",
         parents=[common],
-        help="forecast with a run's best model",
-        description="Load a run's best model and write forecast.csv: one-step forecasts over "
-        "the series (the run's own, or --data), then --steps values beyond its end, each "
-        "forecast fed back as an input.",
+        help="forecast with a run's answer (or its best trial's model)",
+        description="Load a run's answer (its ensemble, in OUT/answer, written when a run with "
+        "a test part ends) or else its best trial's model, and write forecast.csv: one-step "
+        "forecasts over the series (the run's own, or --data), then --steps values beyond its "
+        "end, each forecast fed back as an input.",
     )
     forecast.add_argument(
         "out", nargs="?", metavar="OUT", help="a run's out directory (with --study: optional)"
@@ -103,6 +104,11 @@ def build_parser() -> argparse.ArgumentParser:
     data_options(forecast, split=False)
     forecast.add_argument(
         "--output", metavar="FILE.csv", help="where to write (default OUT/forecast.csv)"
+    )
+    forecast.add_argument(
+        "--best-trial",
+        action="store_true",
+        help="forecast with the best trial's model (best_model.keras), not the answer",
     )
     from_database(forecast)
 

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from search.cli.fields import field_values
 from search.errors import UsageError
+from search.names import ANSWER_DIR, ANSWER_FILE
 
 if TYPE_CHECKING:
     from search.plan import RunOptions
@@ -95,6 +96,8 @@ def forecast(args: argparse.Namespace) -> int:
     from search.runs import load_run, run_series
 
     out = run_directory(args)
+    if not args.best_trial and (out / ANSWER_DIR / ANSWER_FILE).exists():
+        return _forecast_with_answer(args, out)
     model, info = load_best(out)
     if args.data:
         spec = model_inputs(info)
@@ -117,6 +120,38 @@ def forecast(args: argparse.Namespace) -> int:
     print(
         f"trial {info['trial']}'s model: {len(past)} one-step forecasts of {series.name} "
         f"(MAE {mae:.4f} over them), {args.steps} ahead -> {path}"
+    )
+    return 0
+
+
+def _forecast_with_answer(args: argparse.Namespace, out: Path) -> int:
+    from search.data import DataSource
+    from search.ensemble.saved import load_answer
+    from search.files import write_csv
+    from search.forecasting import FORECAST_FILE, answer_table
+    from search.runs import load_run, run_series
+
+    answer = load_answer(out)
+    if args.data:
+        specs = [spec for _, _, spec in answer.networks]
+        series = DataSource(
+            args.data,
+            column=args.column,
+            time_column=args.time_column,
+            fill=args.fill,
+            features=tuple(dict.fromkeys(f for spec in specs for f in spec.features)),
+            known=tuple(dict.fromkeys(k for spec in specs for k in spec.known)),
+        ).load()
+    else:
+        series = run_series(load_run(out, storage=args.storage))
+    table = answer_table(answer, series, args.steps)
+    path = Path(args.output) if args.output else out / FORECAST_FILE
+    write_csv(table, path)
+    past = table[table["kind"] == "one-step"]
+    mae = (past["forecast"] - past["actual"]).abs().mean()
+    print(
+        f"the answer ({len(answer.info['members'])} members): {len(past)} one-step forecasts "
+        f"of {series.name} (MAE {mae:.4f} over them), {args.steps} ahead -> {path}"
     )
     return 0
 

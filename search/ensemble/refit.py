@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 import keras
 import keras_tuner as kt
@@ -17,8 +18,11 @@ import optuna
 
 from search.data import Series
 from search.ensemble.answer import answer_of
+from search.ensemble.saved import model_file, save_answer, save_network
 from search.hypermodel import ForecastHyperModel
-from search.inputs import Assembly
+from search.inputs import Assembly, InputSpec
+from search.inputs.standalone import stand_alone
+from search.names import ANSWER_DIR
 from search.space import Space
 from search.study import records as rec
 from search.study.forecasts import Refit, keep_refit, read_refits
@@ -27,15 +31,25 @@ from search.training import build_optimizer, forecast_with, start_linear_skip
 
 
 def refit_answer(
-    space: Space, series: Series, study: optuna.Study, say: Callable[[str], None] = print
+    space: Space,
+    series: Series,
+    study: optuna.Study,
+    out: Path | None = None,
+    say: Callable[[str], None] = print,
 ) -> list[Refit]:
-    """Refit each network of the study's answer not refit yet, and keep its test forecasts
-    in the study; the refits made. Nothing to do without a test part."""
+    """Refit each network of the study's answer not refit yet, keep its test forecasts in
+    the study and, given ``out``, the answer in ``out/answer`` (see ``search.ensemble.saved``);
+    the refits made. Nothing to do without a test part."""
     answer = answer_of(study)
     if answer is None or not series.has_test:
         return []
     done = read_refits(study)
-    todo = [number for number in answer.trials if number not in done]
+    folder = None if out is None else Path(out) / ANSWER_DIR
+    todo = [
+        number
+        for number in answer.trials
+        if number not in done or (folder is not None and not (folder / model_file(number)).exists())
+    ]
     if todo:
         say(
             f"refitting the answer's {len(todo)} network{'s' if len(todo) > 1 else ''} on "
@@ -44,12 +58,24 @@ def refit_answer(
         )
     made = []
     for number in todo:
-        refit = refit_trial(space, series, study, number)
+        refit, model = _refit(space, series, study, number)
         keep_refit(study, refit)
+        if out is not None:
+            save_network(out, number, model)
         made.append(refit)
     final = answer_of(study)
-    if final is not None:
-        study.set_user_attr(rec.ENSEMBLE, final.get_config())
+    if final is None:
+        return made
+    study.set_user_attr(rec.ENSEMBLE, final.get_config())
+    if out is not None:
+        specs = {
+            number: InputSpec.of(
+                study.trials[number].user_attrs[rec.CONFIG], series, _horizon(space)
+            )
+            for number in final.trials
+        }
+        about = {"study": study.study_name, "data": series.name, "test_start": series.test_start}
+        save_answer(Path(out), final, specs, series.test_start, about)
     return made
 
 
@@ -62,6 +88,17 @@ def refit_epochs(trial: optuna.trial.FrozenTrial) -> int:
 def refit_trial(space: Space, series: Series, study: optuna.Study, number: int) -> Refit:
     """Train trial ``number``'s configuration, with its seed, on every value before the test
     part; its forecasts of the test part, one per origin."""
+    return _refit(space, series, study, number)[0]
+
+
+def _horizon(space: Space) -> int:
+    return int(space.setting("horizon"))
+
+
+def _refit(
+    space: Space, series: Series, study: optuna.Study, number: int
+) -> tuple[Refit, keras.Model]:
+    """The refit, and its model wrapped to read raw values."""
     trial = study.trials[number]
     config, seed = trial.user_attrs[rec.CONFIG], trial.user_attrs[rec.SEED]
     epochs = refit_epochs(trial)
@@ -70,7 +107,7 @@ def refit_trial(space: Space, series: Series, study: optuna.Study, number: int) 
         epochs=epochs,
         patience=None,
         folds=space.setting("folds"),
-        horizon=space.setting("horizon"),
+        horizon=_horizon(space),
     )
     hypermodel = ForecastHyperModel(space, trainer, study.user_attrs.get(rec.LEARNING_RATES))
     hp = kt.HyperParameters()
@@ -89,4 +126,5 @@ def refit_trial(space: Space, series: Series, study: optuna.Study, number: int) 
     forecast = forecast_with(
         model, assembly.inputs(series, test), assembly, assembly.base(series, test)
     )
-    return Refit(number, epochs, forecast, round(time.perf_counter() - started, 3))
+    seconds = round(time.perf_counter() - started, 3)
+    return Refit(number, epochs, forecast, seconds), stand_alone(model, assembly)

@@ -1,0 +1,144 @@
+"""The answer kept in a run's out directory, to be used without the study.
+
+``answer/answer.json`` names the members and their weights; each network is
+``answer/trial_<n>.keras``, refit on everything before the test part and wrapped to read raw
+values (it loads with ``keras.saving.load_model(path, safe_mode=True)``). The statistical
+members are not Keras models: the JSON names each and the value their fit ends before, and
+``load_answer`` fits them again (least squares and Holt-Winters with a fixed start are
+deterministic), so the answer's forecast is that of the run.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import keras
+import numpy as np
+
+from search.baselines import Baseline, baselines_for
+from search.data import Series
+from search.ensemble.answer import Ensemble
+from search.errors import UsageError
+from search.files import replace_file, write_json
+from search.inputs import InputSpec
+from search.inputs.assembly import raw_inputs
+from search.names import ANSWER_DIR, ANSWER_FILE
+
+
+def model_file(number: int) -> str:
+    return f"trial_{number}.keras"
+
+
+def save_network(out: Path, number: int, model: keras.Model) -> Path:
+    """Keep a refit network (already wrapped to read raw values) in the answer's folder."""
+    folder = Path(out) / ANSWER_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    return replace_file(folder / model_file(number), lambda path: model.save(path))
+
+
+def save_answer(
+    out: Path, ensemble: Ensemble, specs: dict[int, InputSpec], fit_end: int, about: dict
+) -> Path:
+    """Write ``answer.json``: the members, their weights, what each network reads (its
+    ``specs``, by trial), where the statistical members' fit ends, and ``about`` (the
+    study, the data)."""
+    members = []
+    for member in ensemble.members:
+        entry: dict[str, Any] = {"name": member.name, "weight": member.weight}
+        if member.trial is not None:
+            entry |= {
+                "trial": member.trial,
+                "file": model_file(member.trial),
+                "inputs": specs[member.trial].get_config(),
+            }
+        members.append(entry)
+    info = {
+        **about,
+        "members": members,
+        "fit_end": fit_end,
+        "val_mae": ensemble.val_mae,
+        "test_mae": ensemble.test_mae,
+        "output": "the weighted sum of the members' forecasts, in the series' own units",
+        "saved": datetime.now().astimezone().isoformat(timespec="seconds"),
+    }
+    folder = Path(out) / ANSWER_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    return write_json(info, folder / ANSWER_FILE)
+
+
+@dataclass
+class SavedAnswer:
+    """The answer loaded: its networks (with what each reads), its statistical members and
+    the weights of both."""
+
+    info: dict[str, Any]
+    networks: list[tuple[float, keras.Model, InputSpec]] = field(default_factory=list)
+    statistical: list[tuple[float, str]] = field(default_factory=list)
+
+    def reach(self, series: Series) -> int:
+        """How many values before a point the members read: forecasts start there."""
+        networks = [spec.history for _, _, spec in self.networks]
+        statistical = [self._fitted(name, series).reach for _, name in self.statistical]
+        return max([1, *networks, *statistical])
+
+    def ahead(self, series: Series, steps: int) -> np.ndarray:
+        """``steps`` values beyond the end of ``series``: each member's own forecast ahead
+        (its forecasts fed back as inputs), weighted."""
+        from search.forecasting import ahead
+
+        total = np.zeros(steps)
+        for weight, model, spec in self.networks:
+            total += weight * ahead(model, spec, series.values, steps)
+        end = np.array([len(series.values)])
+        for weight, name in self.statistical:
+            # Two steps at least: one step reads the fitted values, which end at the series'.
+            path = self._fitted(name, series).forecast_ahead(series, end, max(steps, 2))
+            total += weight * path[0, :steps]
+        return total
+
+    def one_step(self, series: Series, labels: np.ndarray, horizon: int = 1) -> np.ndarray:
+        """``(n, horizon)``: the answer's forecasts from each label, from the real values
+        before it."""
+        total = np.zeros((len(labels), horizon))
+        for weight, model, spec in self.networks:
+            raw = raw_inputs(spec, series, labels)
+            inputs = raw["history"] if spec.plain else raw
+            forecast = np.asarray(model.predict(inputs, batch_size=4096, verbose=0), "float64")
+            total += weight * forecast.reshape(len(labels), horizon)
+        for weight, name in self.statistical:
+            baseline = self._fitted(name, series)
+            total += weight * baseline.forecast_ahead(series, labels, horizon)
+        return total
+
+    def _fitted(self, name: str, series: Series) -> Baseline:
+        found = {b.name: b for b in baselines_for(series)}
+        if name not in found:
+            raise UsageError(f"the answer's member {name!r} is not a forecaster of this series")
+        baseline = found[name]
+        baseline.fit(series, int(self.info["fit_end"]))
+        return baseline
+
+
+def load_answer(out: str | Path) -> SavedAnswer:
+    """The out directory's answer, its networks loaded safely."""
+    folder = Path(out) / ANSWER_DIR
+    try:
+        info = json.loads((folder / ANSWER_FILE).read_text())
+    except FileNotFoundError:
+        raise UsageError(
+            f"{out}: no answer here ({ANSWER_DIR}/{ANSWER_FILE}); it is written when a run with "
+            "a test part ends"
+        ) from None
+    answer = SavedAnswer(info)
+    for member in info["members"]:
+        if "file" in member:
+            model = keras.saving.load_model(folder / member["file"], safe_mode=True, compile=False)
+            spec = InputSpec.from_config(member["inputs"])
+            answer.networks.append((member["weight"], model, spec))
+        else:
+            answer.statistical.append((member["weight"], member["name"]))
+    return answer
