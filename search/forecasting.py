@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import keras
 import numpy as np
@@ -12,9 +12,6 @@ from search.data import Series
 from search.errors import UsageError
 from search.inputs import InputSpec
 from search.inputs.assembly import phases, raw_inputs
-
-if TYPE_CHECKING:
-    from search.ensemble.saved import SavedAnswer
 
 FORECAST_FILE = "forecast.csv"
 
@@ -89,7 +86,7 @@ def forecast_table(
         return past
     future = pd.DataFrame(
         {
-            "time": _continue(time, steps),
+            "time": continue_time(time, steps),
             "actual": np.nan,
             "forecast": ahead(model, spec, values, steps),
             "kind": "ahead",
@@ -98,39 +95,7 @@ def forecast_table(
     return pd.concat([past, future], ignore_index=True)
 
 
-def answer_table(answer: SavedAnswer, series: Series, steps: int) -> pd.DataFrame:
-    """As ``forecast_table``, for the run's answer (``search.ensemble.saved``)."""
-    values = series.values
-    first = answer.reach(series)
-    if len(values) <= first:
-        raise UsageError(
-            f"{series.name} has {len(values)} values; the answer reads the last {first}, so "
-            f"it needs more than {first}"
-        )
-    time = series.time if series.time is not None else np.arange(len(values))
-    labels = np.arange(first, len(values))
-    past = pd.DataFrame(
-        {
-            "time": time[first:],
-            "actual": values[first:].astype("float64"),
-            "forecast": answer.one_step(series, labels)[:, 0],
-            "kind": "one-step",
-        }
-    )
-    if steps <= 0:
-        return past
-    future = pd.DataFrame(
-        {
-            "time": _continue(time, steps),
-            "actual": np.nan,
-            "forecast": answer.ahead(series, steps),
-            "kind": "ahead",
-        }
-    )
-    return pd.concat([past, future], ignore_index=True)
-
-
-def _continue(time: np.ndarray, steps: int) -> np.ndarray:
+def continue_time(time: np.ndarray, steps: int) -> np.ndarray:
     """``steps`` more time stamps, spaced as the last ones are."""
     if len(time) < 2:
         return np.arange(1, steps + 1) + (time[-1] if len(time) else 0)

@@ -126,9 +126,9 @@ def forecast(args: argparse.Namespace) -> int:
 
 def _forecast_with_answer(args: argparse.Namespace, out: Path) -> int:
     from search.data import DataSource
-    from search.ensemble.saved import load_answer
+    from search.ensemble.saved import answer_table, load_answer
     from search.files import write_csv
-    from search.forecasting import FORECAST_FILE, answer_table
+    from search.forecasting import FORECAST_FILE
     from search.runs import load_run, run_series
 
     answer = load_answer(out)

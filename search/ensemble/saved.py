@@ -18,12 +18,14 @@ from typing import Any
 
 import keras
 import numpy as np
+import pandas as pd
 
 from search.baselines import Baseline, baselines_for
 from search.data import Series
 from search.ensemble.answer import Ensemble
 from search.errors import UsageError
 from search.files import replace_file, write_json
+from search.forecasting import ahead, continue_time
 from search.inputs import InputSpec
 from search.inputs.assembly import raw_inputs
 from search.names import ANSWER_DIR, ANSWER_FILE
@@ -88,8 +90,6 @@ class SavedAnswer:
     def ahead(self, series: Series, steps: int) -> np.ndarray:
         """``steps`` values beyond the end of ``series``: each member's own forecast ahead
         (its forecasts fed back as inputs), weighted."""
-        from search.forecasting import ahead
-
         total = np.zeros(steps)
         for weight, model, spec in self.networks:
             total += weight * ahead(model, spec, series.values, steps)
@@ -142,3 +142,35 @@ def load_answer(out: str | Path) -> SavedAnswer:
         else:
             answer.statistical.append((member["weight"], member["name"]))
     return answer
+
+
+def answer_table(answer: SavedAnswer, series: Series, steps: int) -> pd.DataFrame:
+    """As ``forecast_table``, for the run's answer (``search.ensemble.saved``)."""
+    values = series.values
+    first = answer.reach(series)
+    if len(values) <= first:
+        raise UsageError(
+            f"{series.name} has {len(values)} values; the answer reads the last {first}, so "
+            f"it needs more than {first}"
+        )
+    time = series.time if series.time is not None else np.arange(len(values))
+    labels = np.arange(first, len(values))
+    past = pd.DataFrame(
+        {
+            "time": time[first:],
+            "actual": values[first:].astype("float64"),
+            "forecast": answer.one_step(series, labels)[:, 0],
+            "kind": "one-step",
+        }
+    )
+    if steps <= 0:
+        return past
+    future = pd.DataFrame(
+        {
+            "time": continue_time(time, steps),
+            "actual": np.nan,
+            "forecast": answer.ahead(series, steps),
+            "kind": "ahead",
+        }
+    )
+    return pd.concat([past, future], ignore_index=True)
