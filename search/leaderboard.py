@@ -9,14 +9,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import optuna
 import pandas as pd
 
 from search.ensemble import Ensemble, answer_of
 from search.files import write_csv
 from search.study import RunIdentity, TrialRecord, read_records
-from search.study.forecasts import read_actuals, read_refits
 from search.vocabulary import describe
 from search.yardstick import Yardstick
 
@@ -35,7 +33,6 @@ def build_leaderboard(
     records: Sequence[TrialRecord],
     yardstick: Yardstick | None = None,
     ensemble: Ensemble | None = None,
-    refits: dict[int, float] | None = None,
 ) -> pd.DataFrame:
     """One row per trial, best first, with a ``baseline`` row per baseline forecaster and
     an ``ensemble`` row for the run's answer (its members and weights in ``model``).
@@ -45,16 +42,15 @@ def build_leaderboard(
     failed trials come last with their error, then baselines that could not be fitted, with
     why. ``skill`` and ``test_skill`` compare with the baseline that is best on validation,
     ``mase`` with the training part's seasonal naive forecast. ``refit`` marks the rows whose
-    ``test_mae`` comes from a fit on everything before the test part (``refits``: trial
-    numbers and their refit test MAEs). Each hyperparameter has a column, empty where it
-    does not apply (``units_3`` of a two-layer model); with several folds, each fold's
-    validation MAE has one too.
+    ``test_mae`` comes from a fit on everything before the test part (the baselines, and the
+    answer once its networks are refit); a trial's own is its last fold's model's. Each
+    hyperparameter has a column, empty where it does not apply (``units_3`` of a two-layer
+    model); with several folds, each fold's validation MAE has one too.
     """
     yardstick = yardstick or Yardstick()
-    refits = refits or {}
     parameters = _parameter_names(r.config for r in records)
     folds = [f"fold_{k}_mae" for k in range(1, yardstick.folds + 1)] if yardstick.folds > 1 else []
-    rows = [_trial_row(r, parameters, folds, refits.get(r.number)) for r in records]
+    rows = [_trial_row(r, parameters, folds) for r in records]
     for baseline in yardstick.baselines:
         row = {
             "status": "baseline",
@@ -152,23 +148,9 @@ def rebuild_leaderboard(study: optuna.Study, out: str | Path) -> pd.DataFrame:
     """Write ``<out>/leaderboard.csv`` from what ``study`` holds, and return it."""
     identity = RunIdentity.read(study)
     yardstick = identity.yardstick if identity is not None else None
-    table = build_leaderboard(
-        read_records(study), yardstick, answer_of(study), refit_test_maes(study)
-    )
+    table = build_leaderboard(read_records(study), yardstick, answer_of(study))
     write_leaderboard(table, Path(out) / LEADERBOARD_FILE)
     return table
-
-
-def refit_test_maes(study: optuna.Study) -> dict[int, float]:
-    """The test MAE of each network refit before the test part, by trial number."""
-    actuals = read_actuals(study)
-    if actuals is None or actuals.test is None:
-        return {}
-    return {
-        number: round(float(np.mean(np.abs(refit.test - actuals.test))), 6)
-        for number, refit in read_refits(study).items()
-        if refit.test.shape == actuals.test.shape
-    }
 
 
 def write_leaderboard(table: pd.DataFrame, path: str | Path) -> Path:
@@ -245,15 +227,12 @@ def _mapped(column: pd.Series, score: Any) -> pd.Series:
     return pd.Series([None if v is None else round(v, 4) for v in values], index=column.index)
 
 
-def _trial_row(
-    record: TrialRecord, parameters: list[str], folds: list[str], refit: float | None
-) -> dict[str, Any]:
+def _trial_row(record: TrialRecord, parameters: list[str], folds: list[str]) -> dict[str, Any]:
     row: dict[str, Any] = {
         "trial": record.number,
         "status": record.status,
         "val_mae": _six(record.val_mae),
-        "test_mae": _six(record.test_mae if refit is None else refit),
-        "refit": True if refit is not None else None,
+        "test_mae": _six(record.test_mae),
         "model": describe(record.config),
         "epochs": record.epochs,
         "best_epoch": record.best_epoch,

@@ -40,13 +40,19 @@ def test_changing_the_test_part_changes_no_validation_score_pruning_or_rank(spac
         tuner="tpe",
         folds=2,
     )
-    tables = []
+    tables, answers = [], []
     for name, series in (("a", values), ("b", sealed)):
         data = _csv(tmp_path / f"{name}.csv", np.round(series, 4))
         out = tmp_path / f"out-{name}"
         command = ["run", str(space), "--data", str(data), "--column", "y", "--out", str(out)]
         assert main([*command, "--split", "900", "--test", "300", "--quiet"]) == 0
         tables.append(_trials(out))
+        table = read_leaderboard(out / "leaderboard.csv")
+        answers.append(table[table["status"] == "ensemble"].iloc[0])
+    # The answer: the same members, weights and validation score; only its test MAE moves.
+    assert answers[0]["model"] == answers[1]["model"]
+    assert answers[0]["val_mae"] == answers[1]["val_mae"]
+    assert answers[0]["test_mae"] != answers[1]["test_mae"]
     a, b = tables
     assert a["status"].tolist() == b["status"].tolist()  # the same pruning decisions
     assert "pruned" in a["status"].tolist()

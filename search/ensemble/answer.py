@@ -46,14 +46,23 @@ class Candidate:
 
 @dataclass(frozen=True)
 class Member:
-    """One forecaster of the ensemble and its weight."""
+    """One forecaster of the ensemble, its weight, and what it scores alone (its test MAE
+    from the forecasts the answer uses: a network's refit, where it has one)."""
 
     name: str
     weight: float
     trial: int | None = None
+    val_mae: float | None = None
+    test_mae: float | None = None
 
     def get_config(self) -> dict[str, Any]:
-        return {"name": self.name, "weight": self.weight, "trial": self.trial}
+        return {
+            "name": self.name,
+            "weight": self.weight,
+            "trial": self.trial,
+            "val_mae": self.val_mae,
+            "test_mae": self.test_mae,
+        }
 
 
 @dataclass(frozen=True)
@@ -112,13 +121,22 @@ def choose(candidates: list[Candidate], actuals: Forecasts) -> Ensemble | None:
     sizes = actuals.fold_sizes or (len(errors),)
     folds = np.split(errors, np.cumsum(sizes)[:-1])
     return Ensemble(
-        members=tuple(Member(c.name, w, c.trial) for c, w in chosen),
+        members=tuple(_member(c, w, actuals) for c, w in chosen),
         val_mae=round(float(errors.mean()), 6),
         fold_maes=tuple(round(float(f.mean()), 6) for f in folds) if len(sizes) > 1 else (),
         test_mae=_test_mae(chosen, actuals),
         refit=all(c.forecasts.refit for c, _ in chosen),
         candidates=len(usable),
     )
+
+
+def _member(candidate: Candidate, weight: float, actuals: Forecasts) -> Member:
+    forecasts = candidate.forecasts
+    test = None
+    if actuals.test is not None and forecasts.test is not None:
+        test = round(float(np.mean(np.abs(forecasts.test - actuals.test))), 6)
+    valid = round(float(np.mean(np.abs(forecasts.valid - actuals.valid))), 6)
+    return Member(candidate.name, weight, candidate.trial, valid, test)
 
 
 def _test_mae(chosen: list[tuple[Candidate, float]], actuals: Forecasts) -> float | None:

@@ -23,21 +23,33 @@ def answer_section(ensemble: Ensemble | None, yardstick: Yardstick) -> str:
         f"candidates on their out-of-fold validation forecasts. Validation MAE "
         f"{ensemble.val_mae:.4f} (optimistic: the weights were chosen on these points)"
     )
+    headers = ["member", "weight", "val_mae alone"]
+    rows = [[m.name, f"{m.weight:.2f}", m.val_mae] for m in ensemble.members]
     if ensemble.test_mae is None:
-        return text + "; there is no test part to say more."
-    if not networks:
-        refit = "its models fitted on everything before the test part"
-    elif ensemble.refit:
-        refit = "every network refit on everything before the test part"
+        text += "; there is no test part to say more."
     else:
-        refit = "the networks as trained in their last fold, not refit"
-    text += f"; **test MAE {ensemble.test_mae:.4f}** ({refit})"
+        text += f"; **test MAE {ensemble.test_mae:.4f}** ({_how_tested(ensemble, networks)})"
+        text += _against_baseline(ensemble.test_mae, yardstick) + "."
+        headers.append("test_mae alone")
+        for row, member in zip(rows, ensemble.members, strict=True):
+            row.append(member.test_mae)
+    return text + "\n\n" + table(headers, rows)
+
+
+def _how_tested(ensemble: Ensemble, networks: int) -> str:
+    if not networks:
+        return "its models fitted on everything before the test part"
+    if ensemble.refit:
+        return "every model fitted again on everything before the test part"
+    return "the networks as trained in their last fold, not refit"
+
+
+def _against_baseline(test_mae: float, yardstick: Yardstick) -> str:
     best = yardstick.best
-    if best is not None and best.test_mae:
-        skill = yardstick.test_skill(ensemble.test_mae)
-        text += (
-            f", {abs(skill):.1%} {'better' if skill >= 0 else 'worse'} than "
-            f"{escape(best.name)} (the best baseline on validation) on the test part"
-        )
-    rows = [[m.name, f"{m.weight:.2f}"] for m in ensemble.members]
-    return text + ".\n\n" + table(["member", "weight"], rows)
+    if best is None or not best.test_mae:
+        return ""
+    skill = yardstick.test_skill(test_mae)
+    return (
+        f", {abs(skill):.1%} {'better' if skill >= 0 else 'worse'} than "
+        f"{escape(best.name)} (the best baseline on validation) on the test part"
+    )
