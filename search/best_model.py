@@ -4,8 +4,8 @@
 scaling, differencing and lag picking are inside it, as built-in layers, so it loads with
 ``keras.saving.load_model(path, safe_mode=True)``. A model of the window alone reads a
 ``(batch, window)`` array, oldest first; one with more inputs reads them by name (see
-``search.inputs.standalone``). ``best_model.json`` says which trial it is, how it was
-trained and what it reads.
+``search.inputs.standalone``). ``best_model.json`` says which study and trial it is, how it
+was trained and what it reads.
 """
 
 from __future__ import annotations
@@ -26,7 +26,9 @@ from search.files import replace_file, write_json
 from search.inputs import InputSpec
 from search.inputs.standalone import stand_alone
 from search.names import INFO_FILE, MODEL_FILE
-from search.study import RunIdentity
+from search.runs import RUN_FILE
+from search.study import RunIdentity, TrialRecord
+from search.study.records import rank_key
 from search.trainer import Outcome, Trainer
 
 _LOCK_FILE = ".best_model.lock"
@@ -41,19 +43,30 @@ def save_best(
     outcome: Outcome,
     number: int,
     identity: RunIdentity,
+    study: str,
 ) -> bool:
-    """Keep ``model`` as the out directory's best model unless a better one is there;
-    whether it was kept. Safe with several workers: one writes at a time, each file is
-    replaced whole."""
+    """Keep ``model`` (trial ``number`` of ``study``) as the out directory's best model
+    unless one that ranks above it is there, ranked as the leaderboard ranks (see
+    ``rank_key``); whether it was kept. Another study's model is replaced whatever its
+    score. Safe with several workers: one writes at a time, each file is replaced whole."""
     out = Path(out)
     window = int(config["window"])
     assembly = trainer.assembly(config, len(outcome.folds) - 1)
+    folds = len(trainer.folds)
+    mine = rank_key(
+        TrialRecord(number, "complete", outcome.val_mae, config, fold_maes=outcome.fold_maes),
+        folds,
+    )
     with _locked(out):
         current = read_info(out)
-        if current is not None and current["val_mae"] <= outcome.val_mae:
+        # Another study's model is stale here (a new study in an old out directory); one
+        # saved before best_model.json named its study is taken as this study's.
+        same_study = current is not None and current.get("study", study) == study
+        if same_study and _saved_rank(current, folds) <= mine:
             return False
         replace_file(out / MODEL_FILE, lambda path: stand_alone(model, assembly).save(path))
         info = {
+            "study": study,
             "trial": number,
             "val_mae": outcome.val_mae,
             "test_mae": outcome.test_mae,
@@ -75,6 +88,12 @@ def save_best(
         }
         write_json(info, out / INFO_FILE)
     return True
+
+
+def _saved_rank(info: dict[str, Any], folds: int) -> tuple[bool, float]:
+    """The saved model's ``rank_key``: ``fold`` is how many folds its trial was scored on."""
+    reached = int(info.get("fold") or folds)
+    return 0 < reached < folds, float(info["val_mae"])
 
 
 def _reads(spec: InputSpec) -> str:
@@ -99,7 +118,8 @@ def read_info(out: str | Path) -> dict[str, Any] | None:
 
 
 def load_best(out: str | Path) -> tuple[keras.Model, dict[str, Any]]:
-    """The out directory's best model, loaded safely, and its description."""
+    """The out directory's best model, loaded safely, and its description; refused when
+    it belongs to another study than the directory's run."""
     out = Path(out)
     info = read_info(out)
     if info is None or not (out / MODEL_FILE).exists():
@@ -107,16 +127,32 @@ def load_best(out: str | Path) -> tuple[keras.Model, dict[str, Any]]:
             f"{out}: no best model here ({MODEL_FILE}); it is written when a run's first "
             "trial completes"
         )
+    saved, run = info.get("study"), _run_study(out)
+    if saved is not None and run is not None and saved != run:
+        raise UsageError(
+            f"{out}: {MODEL_FILE} is trial {info.get('trial')} of study {saved!r}, not of "
+            f"this run's study {run!r}; run the search again here to save one of its trials"
+        )
     return keras.saving.load_model(out / MODEL_FILE, safe_mode=True, compile=False), info
+
+
+def _run_study(out: Path) -> str | None:
+    """The study the out directory's ``run.json`` names; None without one."""
+    try:
+        study = json.loads((out / RUN_FILE).read_text()).get("study")
+    except (OSError, ValueError, AttributeError):
+        return None
+    return study if isinstance(study, str) else None
 
 
 class BestModelKeeper(TrialEvents):
     """Saves each trial that beats the study's best so far (a worker's part of the run)."""
 
-    def __init__(self, out: Path, trainer: Trainer, identity: RunIdentity):
+    def __init__(self, out: Path, trainer: Trainer, identity: RunIdentity, study: str):
         self.out = out
         self.trainer = trainer
         self.identity = identity
+        self.study = study
 
     def new_best(self, number: int, model: keras.Model, config: dict, outcome: Outcome) -> None:
         if math.isfinite(outcome.val_mae):
@@ -128,6 +164,7 @@ class BestModelKeeper(TrialEvents):
                 outcome=outcome,
                 number=number,
                 identity=self.identity,
+                study=self.study,
             )
 
 

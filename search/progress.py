@@ -228,12 +228,23 @@ class Progress:
 
 
 def _skill_line(best: pd.Series, yardstick: Yardstick) -> str:
-    """How the best trial compares with the best baseline, in words."""
+    """How the best trial compares with the best baseline, in words; where no skill can be
+    given, why."""
     baseline = yardstick.best
-    parts = [f"{_relative(yardstick.skill(best['val_mae']))} on validation"]
+    scored = [(yardstick.skill(best["val_mae"]), baseline.val_mae, "on validation")]
     if pd.notna(best.get("test_mae")) and baseline.test_mae is not None:
-        parts.append(f"{_relative(yardstick.test_skill(best['test_mae']))} on the test part")
-    return f"against {baseline.name}, the best baseline: {' and '.join(parts)}"
+        skill = yardstick.test_skill(best["test_mae"])
+        scored.append((skill, baseline.test_mae, "on the test part"))
+    parts = " and ".join(_relative(skill, where) for skill, _, where in scored)
+    line = f"against {baseline.name}, the best baseline: {parts}"
+    # A skill divides by the baseline's MAE: none is given where that MAE is 0 (on a
+    # constant series, say, which the last value forecasts exactly).
+    missing = [reference for skill, reference, _ in scored if skill is None]
+    if missing and all(reference == 0 for reference in missing):
+        line += " (its MAE there is 0: it forecasts every value exactly, nothing can do better)"
+    elif missing:
+        line += " (a skill needs the baseline's MAE to be above 0)"
+    return line
 
 
 def _answer_line(answer: pd.Series, yardstick: Yardstick) -> str:
@@ -248,8 +259,10 @@ def _answer_line(answer: pd.Series, yardstick: Yardstick) -> str:
     return line
 
 
-def _relative(skill: float) -> str:
-    return f"{skill:.1%} better" if skill >= 0 else f"{-skill:.1%} worse"
+def _relative(skill: float | None, where: str) -> str:
+    if skill is None:
+        return f"no skill {where}"
+    return f"{skill:.1%} better {where}" if skill >= 0 else f"{-skill:.1%} worse {where}"
 
 
 def _short_model(config: dict[str, Any]) -> str:

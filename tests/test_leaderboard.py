@@ -241,3 +241,29 @@ def test_a_batch_keeps_runs_of_one_space_apart_and_ranks_each_cut_on_its_own():
     assert early["rank"] == 1 and "split 2500" in early["data"]
     baselines = combined[combined["status"] == "baseline"]
     assert sorted(baselines["val_mae"]) == [2.7, 3.0]  # each cut beside its own baselines
+
+
+def test_a_batch_ranks_runs_of_other_horizons_or_seasons_apart_each_beside_its_baselines():
+    from dataclasses import replace
+
+    from search.leaderboard import RankedRun, combine_leaderboards
+
+    def run(name, value, baseline, **changes):
+        identity = replace(_identity("lstm", baseline=baseline), **changes)
+        records = [TrialRecord(0, "complete", value, _config())]
+        return RankedRun(name, identity, build_leaderboard(records, identity.yardstick))
+
+    combined = combine_leaderboards(
+        [
+            run("one-step", 2.9, 3.0),
+            run("week-ahead", 4.1, 4.5, space_config={"horizon": 7}),
+            run("weekly", 2.7, 2.8, seasons=(7,)),
+        ]
+    )
+    trials = combined[~combined["status"].isin(("baseline", "ensemble"))]
+    assert trials["rank"].tolist() == [1, 1, 1]  # three ways of forecasting: none compared
+    labels = dict(zip(trials["run"], trials["data"], strict=True))
+    assert len(set(labels.values())) == 3
+    assert "horizon 7" in labels["week-ahead"] and "season 7" in labels["weekly"]
+    baselines = combined[combined["status"] == "baseline"]
+    assert sorted(baselines["val_mae"]) == [2.8, 3.0, 4.5]  # each beside its own

@@ -211,3 +211,27 @@ def test_the_shipped_lstm_space_is_the_promised_one():
 def test_a_search_opens_with_the_linear_skip_where_its_algorithm_draws(tuner, skip, opening):
     space = Space(data="course-exercise", units=8, window=20, linear_skip=skip, tuner=tuner)
     assert space.opening() == opening
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        dict(scaling="course", linear_skip=True),
+        dict(scaling="course", linear_skip=Boolean()),
+        dict(scaling=Choice("standard", "course"), linear_skip=True),
+        dict(scaling=Choice("standard", "course"), linear_skip=Choice(False, True)),
+        dict(points={"raw": dict(scaling="course", linear_skip=True)}),
+        dict(linear_skip=True, points={"a": dict(units=8), "raw": dict(scaling="course")}),
+    ],
+)
+def test_the_course_scaling_with_a_linear_skip_is_refused(fields):
+    # The skip is fitted to raw targets, then the course's output scale multiplies it by 100.
+    with pytest.raises(SpaceError, match=r"linear_skip.*scaling=.course") as caught:
+        Space(**fields)
+    assert "\n" not in str(caught.value)
+
+
+def test_the_course_scaling_and_a_linear_skip_that_never_meet_are_allowed():
+    Space(scaling="course", linear_skip=False)
+    Space(scaling=Choice("standard", "course"), linear_skip=False)
+    Space(points={"raw": dict(scaling="course"), "skip": dict(linear_skip=True)})

@@ -30,6 +30,8 @@ def headline(identity: RunIdentity, ranked: Sequence[TrialRecord]) -> str:
             "scored trials on the same points, so it is optimistic; run with `--test` to hold "
             "out a part that nothing is chosen on."
         )
+    if not best.val_mae:  # a perfect score: there is no gap to speak of
+        return f"{chosen}, test MAE {best.test_mae:.4f}.**"
     gap = best.test_mae / best.val_mae - 1
     text = f"{chosen}, test MAE {best.test_mae:.4f} ({gap:+.1%}).** "
     baseline = yardstick.best
@@ -110,7 +112,8 @@ def _references(
 def _row(
     label: str, val: float, test: float | None, best: TrialRecord, has_test: bool
 ) -> list[Any]:
-    row: list[Any] = [label, val, best.val_mae - val, f"{best.val_mae / val - 1:+.1%}"]
+    relative = f"{best.val_mae / val - 1:+.1%}" if val else ""  # nothing is relative to 0
+    row: list[Any] = [label, val, best.val_mae - val, relative]
     if has_test:
         relative = f"{best.test_mae / test - 1:+.1%}" if test else ""
         row += [test, relative]

@@ -38,7 +38,8 @@ class QueuedSearch:
     ``stale`` have lost their worker (no heartbeat within the grace period) and will be
     run again; ``waiting`` retries queued for the next free worker. ``workers`` is how
     many worker processes are alive on it; ``seconds_left`` its budget's time left (None:
-    no limit, or not started).
+    no limit, or not started). ``best_val_mae`` and ``best_test_mae`` are those of the
+    trial its leaderboard ranks first.
     """
 
     name: str
@@ -107,8 +108,7 @@ def _read(
     stale_ids = set(_stale(storage, study_id, submission.grace))
     alive = [t for t in trials if t.state == TrialState.RUNNING and t._trial_id not in stale_ids]
     workers = len({t.user_attrs.get(rec.WORKER) for t in alive})
-    complete = [t for t in trials if t.state == TrialState.COMPLETE and t.value is not None]
-    best = min(complete, key=lambda t: t.value, default=None)
+    best = rec.best_trial(trials, identity.folds)  # as the leaderboard ranks them
     started = attrs.get(STARTED)
     left = None
     if started is not None and submission.budget is not None:
@@ -124,7 +124,7 @@ def _read(
         state, why = DONE, None
     else:
         state, why = (RUNNING if alive else QUEUED), None
-    test = None if best is None else best.user_attrs.get(rec.TEST_MAE)
+    test = None if best is None else best[0].user_attrs.get(rec.TEST_MAE)
     return QueuedSearch(
         name=frozen.study_name,
         state=state,
@@ -135,7 +135,7 @@ def _read(
         stale=len(stale_ids),
         waiting=waiting,
         workers=workers,
-        best_val_mae=None if best is None else float(best.value),
+        best_val_mae=None if best is None else best[1],
         best_test_mae=None if test is None or not math.isfinite(test) else float(test),
         seconds_left=left,
         started=None if started is None else float(started),

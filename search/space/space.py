@@ -127,6 +127,14 @@ class Space:
         momentum = fields.get("momentum")
         if "sgd" not in self.possible("optimizer") and isinstance(momentum, Dimension):
             raise SpaceError("applies to the sgd optimizer only", field="momentum")
+        # The trainer fits the skip to raw targets, but the course's output scale comes
+        # after it: the model would start with a skip 100 times too large.
+        if self._may_meet(scaling="course", linear_skip=True):
+            raise SpaceError(
+                "cannot go with scaling='course' (its output scale would multiply the skip "
+                "by 100); use scaling='standard' or linear_skip=False",
+                field="linear_skip",
+            )
 
     # -- settings -------------------------------------------------------------------------
 
@@ -195,6 +203,14 @@ class Space:
             value = self.fields.get(field)
             values += value.bounds() if isinstance(value, Dimension) else [value]
         return values
+
+    def _may_meet(self, **values: Any) -> bool:
+        """Whether one configuration of this space may take every one of ``values``."""
+        for point in list(self.points.values()) or [{}]:
+            taken = {field: point.get(field, self.fields.get(field)) for field in values}
+            if all(_may_be(taken[field], value) for field, value in values.items()):
+                return True
+        return False
 
     def hyperparameters(self) -> kt.HyperParameters:
         """Keras Tuner's ``HyperParameters`` holding every dimension of this space.
@@ -351,6 +367,10 @@ def _declare(hp: kt.HyperParameters, name: str, value: Any, **condition: Any) ->
     if isinstance(value, Dimension):
         return value.declare(hp, name, **condition)
     return hp.Fixed(name, value, **condition)
+
+
+def _may_be(value: Any, wanted: Any) -> bool:
+    return wanted in value.bounds() if isinstance(value, Dimension) else value == wanted
 
 
 def _plain(value: Any) -> Any:

@@ -7,6 +7,7 @@ it alone, whichever worker or machine ran each trial.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -100,6 +101,31 @@ def rank_key(record: TrialRecord, folds: int) -> tuple[bool, float]:
     scored on all of them, since its mean is over other blocks than theirs."""
     partial = 0 < len(record.fold_maes) < folds
     return partial, record.val_mae if record.val_mae is not None else math.inf
+
+
+def best_trial(
+    trials: Iterable[optuna.trial.FrozenTrial], folds: int
+) -> tuple[optuna.trial.FrozenTrial, float] | None:
+    """The trial the leaderboard ranks first among ``trials``, and its validation MAE: the
+    completed and pruned ones ranked by ``rank_key`` (a pruned trial by its best epoch's
+    MAE, not its last); None if none has a score."""
+    found = []
+    for trial in trials:
+        if trial.state not in (TrialState.COMPLETE, TrialState.PRUNED):
+            continue
+        if trial.user_attrs.get(SURPLUS):
+            continue
+        value = trial.user_attrs.get(VAL_MAE, trial.value)
+        if value is None or not math.isfinite(value):
+            continue
+        record = TrialRecord(
+            trial.number, "", value, {}, fold_maes=list(trial.user_attrs.get(FOLD_MAES) or [])
+        )
+        found.append((rank_key(record, folds), trial.number, trial, float(value)))
+    if not found:
+        return None
+    _, _, trial, value = min(found, key=lambda entry: entry[:2])
+    return trial, value
 
 
 def read_records(study: optuna.Study) -> list[TrialRecord]:

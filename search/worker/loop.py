@@ -58,7 +58,9 @@ class SearchLoop:
         self.hypermodel = ForecastHyperModel(
             space, trainer, self.study.user_attrs.get(rec.LEARNING_RATES)
         )
-        keepers: list[TrialEvents] = [BestModelKeeper(plan.out, trainer, plan.identity)]
+        keepers: list[TrialEvents] = [
+            BestModelKeeper(plan.out, trainer, plan.identity, plan.study_name)
+        ]
         if plan.options.artifacts:
             keepers.append(ArtifactKeeper(plan.options.artifacts, self.study, plan.out))
         self.events = FanOut(*keepers, events or TrialEvents())

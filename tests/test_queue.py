@@ -1,0 +1,46 @@
+"""The queue's status read from a study alone: its best trial is the leaderboard's first
+(issue 24, item 4). Trials are written into the study by hand; nothing trains."""
+
+from __future__ import annotations
+
+import json
+
+import optuna
+from optuna.trial import TrialState, create_trial
+
+from search.cli import main
+from search.leaderboard import build_leaderboard
+from search.study import RunIdentity, read_records
+from search.study import records as rec
+
+
+def _trial(state: TrialState, value: float, folds: list[float], test: float):
+    attrs = {rec.VAL_MAE: sum(folds) / len(folds), rec.FOLD_MAES: folds, rec.TEST_MAE: test}
+    # A pruned trial's value is its last epoch's score, as Optuna keeps it; its recorded
+    # validation MAE is its best epoch's.
+    return create_trial(
+        state=state,
+        value=value,
+        user_attrs=attrs,
+        intermediate_values={0: value},
+    )
+
+
+def test_status_names_the_leaderboard_s_best_trial(space_file, tmp_path, capsys):
+    url = f"sqlite:///{tmp_path / 'queue.db'}"
+    assert main(["submit", str(space_file("ranked", folds=2, trials=3)), "--storage", url]) == 0
+    study = optuna.load_study(study_name="ranked", storage=url)
+    # Out of time in its first fold: its mean is over another block than the others'.
+    study.add_trial(_trial(TrialState.COMPLETE, 0.5, [0.5], test=0.4))
+    study.add_trial(_trial(TrialState.PRUNED, 1.0, [0.8, 1.0], test=0.7))  # pruned late
+    study.add_trial(_trial(TrialState.COMPLETE, 1.2, [1.1, 1.3], test=1.0))
+
+    capsys.readouterr()
+    assert main(["status", "--storage", url, "--json"]) == 0
+    (row,) = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert (row["best_val_mae"], row["best_test_mae"]) == (0.9, 0.7)
+
+    identity = RunIdentity.read(study)
+    table = build_leaderboard(read_records(study), identity.yardstick)
+    first = table[table["status"].isin(("complete", "pruned"))].iloc[0]
+    assert first["val_mae"] == row["best_val_mae"]
