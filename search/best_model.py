@@ -78,6 +78,7 @@ def save_best(
             "data_fingerprint": identity.data_fingerprint,
             "split": identity.split,
             "test_start": identity.test_start,
+            "calendar_origin": trainer.series.calendar_origin,
             "space": identity.space,
             "configuration": config,
             "input": _reads(assembly.spec),

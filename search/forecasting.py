@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import keras
@@ -23,19 +24,28 @@ def model_inputs(info: dict[str, Any]) -> InputSpec:
     return InputSpec(int(info["window"]))  # saved before models read more than a window
 
 
+def one_step_labels(spec: InputSpec, length: int) -> np.ndarray:
+    """The points a model forecasts one step ahead over a series of ``length`` values: from
+    the first it has all its past inputs for to the last whose known columns reach its
+    whole horizon (a model of several steps reads them ``horizon`` steps ahead)."""
+    end = length - (spec.horizon - 1 if spec.known else 0)
+    return np.arange(spec.history, max(end, spec.history))
+
+
 def one_step(model: keras.Model, spec: InputSpec, series: Series) -> np.ndarray:
-    """The forecast of each value from ``spec.history`` on, from the real values before it
+    """The forecast of each value of ``one_step_labels``, from the real values before it
     (a model of several steps: its first step)."""
-    labels = np.arange(spec.history, len(series.values))
+    labels = one_step_labels(spec, len(series.values))
     raw = raw_inputs(spec, series, labels)
     inputs = raw["history"] if spec.plain else raw
     forecast = np.asarray(model.predict(inputs, batch_size=4096, verbose=0), "float64")
     return forecast.reshape(len(labels), -1)[:, 0]
 
 
-def ahead(model: keras.Model, spec: InputSpec, values: np.ndarray, steps: int) -> np.ndarray:
+def ahead(model: keras.Model, spec: InputSpec, series: Series, steps: int) -> np.ndarray:
     """``steps`` values beyond the end: the model's own ``horizon`` at a time, fed back as
     inputs only beyond it."""
+    values = series.values
     if spec.features:
         raise UsageError(
             f"the model reads {', '.join(spec.features)}, whose values beyond the series are "
@@ -46,7 +56,8 @@ def ahead(model: keras.Model, spec: InputSpec, values: np.ndarray, steps: int) -
     while len(forecasts) < steps:
         raw = {"history": np.array([history[-spec.history :]], dtype="float32")}
         if spec.phases:
-            raw["calendar"] = phases(np.array([len(values) + len(forecasts)]), spec.phases)
+            position = series.calendar_origin + len(values) + len(forecasts)
+            raw["calendar"] = phases(np.array([position]), spec.phases)
         inputs = raw["history"] if spec.plain else raw
         block = np.asarray(model.predict_on_batch(inputs), "float64").reshape(-1).tolist()
         forecasts += block
@@ -58,8 +69,8 @@ def forecast_table(
     model: keras.Model, info: dict[str, Any], series: Series, steps: int
 ) -> pd.DataFrame:
     """``time``, ``actual``, ``forecast`` and ``kind`` (``one-step`` or ``ahead``) for every
-    value from the first one the model has all its inputs for to ``steps`` past the end.
-    Time stamps continue the series' own where it has them."""
+    value from the first one the model has all its inputs for (``one_step_labels``), then
+    ``steps`` past the end. Time stamps continue the series' own where it has them."""
     spec = model_inputs(info)
     first = spec.history
     values = series.values
@@ -74,10 +85,11 @@ def forecast_table(
             f"{series.name}: the model reads feature column {missing[0]!r}; give it with --features"
         )
     time = series.time if series.time is not None else np.arange(len(values))
+    labels = one_step_labels(spec, len(values))
     past = pd.DataFrame(
         {
-            "time": time[first:],
-            "actual": values[first:].astype("float64"),
+            "time": time[labels],
+            "actual": values[labels].astype("float64"),
             "forecast": one_step(model, spec, series),
             "kind": "one-step",
         }
@@ -88,11 +100,20 @@ def forecast_table(
         {
             "time": continue_time(time, steps),
             "actual": np.nan,
-            "forecast": ahead(model, spec, values, steps),
+            "forecast": ahead(model, spec, series, steps),
             "kind": "ahead",
         }
     )
     return pd.concat([past, future], ignore_index=True)
+
+
+def dated_as_run(series: Series, info: dict[str, Any]) -> Series:
+    """``series`` with its calendar starting where the saved run's did (``info``'s
+    ``calendar_origin``) when its own time stamps hold no dates to place it by."""
+    time = series.time
+    if time is not None and np.asarray(time).dtype.kind == "M":
+        return series
+    return dataclasses.replace(series, calendar_origin=int(info.get("calendar_origin", 0)))
 
 
 def continue_time(time: np.ndarray, steps: int) -> np.ndarray:

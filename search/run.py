@@ -64,9 +64,7 @@ def execute(
             limit = total.seconds_left() / (len(plans) - index)
         study = start_run(plan, debug=debug)
         deadline = None if limit is None else time.time() + limit
-        signum, _ = supervise(
-            plan, study, deadline, forkserver=forkserver, debug=debug, refit=True
-        )
+        signum, _ = supervise(plan, study, deadline, forkserver=forkserver, debug=debug, refit=True)
         if signum is not None:
             raise RunInterrupted(signum)
 

@@ -44,3 +44,29 @@ def test_status_names_the_leaderboard_s_best_trial(space_file, tmp_path, capsys)
     table = build_leaderboard(read_records(study), identity.yardstick)
     first = table[table["status"].isin(("complete", "pruned"))].iloc[0]
     assert first["val_mae"] == row["best_val_mae"]
+
+
+def test_replace_is_refused_while_workers_train_the_old_search(space_file, tmp_path, capsys):
+    url = f"sqlite:///{tmp_path / 'queue.db'}"
+    space = str(space_file("busy"))
+    assert main(["submit", space, "--storage", url]) == 0
+    # A worker's trial, as a worker holds it: running, with a fresh heartbeat.
+    storage = optuna.storages.RDBStorage(url, heartbeat_interval=10)
+    study = optuna.load_study(study_name="busy", storage=storage)
+    trial = study.ask()
+    storage.record_heartbeat(trial._trial_id)
+
+    def replace() -> tuple[int, str]:
+        capsys.readouterr()
+        status = main(["submit", space, "--storage", url, "--replace"])
+        return status, capsys.readouterr().err
+
+    status, err = replace()
+    assert status == 2 and err.count("\n") == 1
+    assert "'busy' has 1 trial(s) running on workers; cancel it" in err
+    assert main(["cancel", "busy", "--storage", url]) == 0
+    assert replace()[0] == 2  # cancelled, but its trial has not ended yet
+    assert optuna.load_study(study_name="busy", storage=url).trials[0].state == TrialState.RUNNING
+    study.tell(trial, state=TrialState.FAIL)  # the worker ends it
+    assert replace()[0] == 0
+    assert optuna.load_study(study_name="busy", storage=url).trials == []  # started over

@@ -82,12 +82,18 @@ def _parent(pid):
     return None
 
 
-def _running_under(url, names, process):
+def _running_under(url, names, process, started=True):
     """A trial of the queue that ``process``'s own worker processes are training (forked
-    by its forkserver, a child of ``process``)."""
+    by its forkserver, a child of ``process``): past its second epoch, or (``started``
+    False) asked for and not yet through its first."""
     for name in names:
         for trial in _trials(url, name):
-            if trial.state.name != "RUNNING" or len(trial.intermediate_values) < 2:
+            if trial.state.name != "RUNNING" or "worker" not in trial.user_attrs:
+                continue
+            if "retry_of" in trial.user_attrs:  # a retry lost again is not retried twice
+                continue
+            epochs = len(trial.intermediate_values)
+            if (epochs < 2) if started else (epochs > 0):
                 continue
             pid = int(trial.user_attrs["worker"].rsplit(":", 1)[1])
             if _parent(_parent(pid)) == process.pid:
@@ -131,8 +137,13 @@ def test_a_queue_is_worked_to_its_end_by_workers_that_die_and_join(
     first.wait()
 
     # Its trial stays "running" until its heartbeat is older than the grace period; then
-    # the status counts it lost, and a live worker runs it again.
+    # the status counts it lost, and a live worker runs it again. A worker killed after
+    # asking for a trial and before its first epoch ends was recorded leaves one likewise.
     third = _worker(storage_url, names, tmp_path / "machine-3", artifacts)
+    early_search, early = _wait(lambda: _running_under(storage_url, names, third, False))
+    os.killpg(third.pid, signal.SIGKILL)
+    third.wait()
+    third = _worker(storage_url, names, tmp_path / "machine-4", artifacts)
     seen = {name: 0 for name in names}
     deadline = time.monotonic() + 600
     while (second.poll() is None or third.poll() is None) and time.monotonic() < deadline:
@@ -157,15 +168,17 @@ def test_a_queue_is_worked_to_its_end_by_workers_that_die_and_join(
         # The leaderboard's best: complete and pruned trials, a pruned one by its best epoch.
         scored = [t.user_attrs.get("val_mae", t.value) for t in trials if t.state.name in FINISHED]
         assert row["best_val_mae"] == min(v for v in scored if v is not None)
-    killed = next(t for t in _trials(storage_url, victim_search) if t.number == victim.number)
-    assert killed.state.name == "FAIL"
-    retries = [
-        t
-        for t in _trials(storage_url, victim_search)
-        if t.user_attrs.get("retry_of") == victim.number
-    ]
-    assert len(retries) == 1 and retries[0].params == victim.params  # no configuration lost
-    assert retries[0].state.name in FINISHED
+    for search, lost in ((victim_search, victim), (early_search, early)):
+        killed = next(t for t in _trials(storage_url, search) if t.number == lost.number)
+        assert killed.state.name == "FAIL"
+        retries = [
+            t for t in _trials(storage_url, search) if t.user_attrs.get("retry_of") == lost.number
+        ]
+        # No configuration lost: one killed while its values were still being drawn is
+        # retried with those it had, the rest drawn again.
+        assert len(retries) == 1 and retries[0].params.items() >= killed.params.items()
+        assert killed.params.items() >= lost.params.items()
+        assert retries[0].state.name in FINISHED
 
     # The morning: a third machine reads every result from the database alone.
     reader = tmp_path / "reader"
@@ -181,11 +194,12 @@ def test_a_queue_is_worked_to_its_end_by_workers_that_die_and_join(
         read = _trial_rows(reader / "results" / name)
         seen = [
             _trial_rows(tmp_path / machine / "results" / "worker" / name)
-            for machine in ("machine-2", "machine-3")
+            for machine in ("machine-1", "machine-2", "machine-3", "machine-4")
             if (tmp_path / machine / "results" / "worker" / name).exists()
         ]
         # The worker that ended its last trial wrote what the report reads from the study
-        # alone (one that moved on to the next search earlier saw less).
+        # alone (one that moved on to the next search earlier saw less; one killed later,
+        # on another search, may have been that worker).
         assert read in seen
     model = reader / "results" / victim_search / "best_model.keras"
     check = "import keras, sys; keras.saving.load_model(sys.argv[1], safe_mode=True)"

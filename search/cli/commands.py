@@ -92,7 +92,7 @@ def forecast(args: argparse.Namespace) -> int:
     from search.best_model import load_best
     from search.data import DataSource
     from search.files import write_csv
-    from search.forecasting import FORECAST_FILE, forecast_table, model_inputs
+    from search.forecasting import FORECAST_FILE, dated_as_run, forecast_table, model_inputs
     from search.runs import load_run, run_series
 
     out = run_directory(args)
@@ -109,7 +109,7 @@ def forecast(args: argparse.Namespace) -> int:
             features=spec.features,
             known=spec.known,
         )
-        series = source.load()
+        series = dated_as_run(source.load(), info)
     else:
         series = run_series(load_run(out, storage=args.storage))
     table = forecast_table(model, info, series, args.steps)
@@ -128,7 +128,7 @@ def _forecast_with_answer(args: argparse.Namespace, out: Path) -> int:
     from search.data import DataSource
     from search.ensemble.saved import answer_table, load_answer
     from search.files import write_csv
-    from search.forecasting import FORECAST_FILE
+    from search.forecasting import FORECAST_FILE, dated_as_run
     from search.runs import load_run, run_series
 
     answer = load_answer(out)
@@ -142,6 +142,7 @@ def _forecast_with_answer(args: argparse.Namespace, out: Path) -> int:
             features=tuple(dict.fromkeys(f for spec in specs for f in spec.features)),
             known=tuple(dict.fromkeys(k for spec in specs for k in spec.known)),
         ).load()
+        series = dated_as_run(series, answer.info)
     else:
         series = run_series(load_run(out, storage=args.storage))
     table = answer_table(answer, series, args.steps)

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from search.data.parts import DEFAULT_TEST_FRACTION, resolve_parts
-from search.data.seasons import seasons_of
+from search.data.seasons import calendar_origin, seasons_of
 from search.data.series import Series
 from search.errors import DataError
 from search.names import FILLS
@@ -69,6 +69,7 @@ def read_csv_series(
         filled=filled,
         causal=None if causal is None else causal.astype("float32"),
         seasons=seasons_of(time) if seasons is None else seasons,
+        calendar_origin=calendar_origin(time),
         features={name: column.astype("float32") for name, column in columns.items()},
         known=tuple(known),
     )

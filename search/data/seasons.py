@@ -37,6 +37,26 @@ def seasons_of(time: np.ndarray | None) -> tuple[int, ...]:
     return ()
 
 
+def calendar_origin(time: np.ndarray | None) -> int:
+    """How many steps after 1970-01-01 the first time stamp falls (in months for monthly
+    stamps, quarters for quarterly ones), so that a calendar's phases follow the date and
+    not the row: two files that start on different days give a day the same phase. 0 for
+    numeric stamps or none."""
+    if time is None or len(time) < 2 or np.asarray(time).dtype.kind != "M":
+        return 0
+    first = np.asarray(time)[0]
+    minutes = float(np.median(np.diff(np.asarray(time).astype("datetime64[s]"))) / _MINUTE)
+    months = int(first.astype("datetime64[M]").astype("int64"))
+    if 28 * 1440 <= minutes <= 31 * 1440:
+        return months
+    if 89 * 1440 <= minutes <= 92 * 1440:
+        return months // 3
+    if 365 * 1440 <= minutes <= 366 * 1440:
+        return months // 12
+    seconds = int(first.astype("datetime64[s]").astype("int64"))
+    return int(np.rint(seconds / (minutes * 60))) if minutes > 0 else 0
+
+
 def frequency_name(time: np.ndarray | None) -> str | None:
     """The usual step of the time stamps in words, such as ``30 minutes``, for messages."""
     if time is None or len(time) < 2 or np.asarray(time).dtype.kind != "M":

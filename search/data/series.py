@@ -20,7 +20,9 @@ class Series:
     inputs, never labels. Where they were interpolated, ``causal`` holds the same series
     with each gap carried forward from the value before it instead, which is all that a
     forecast made at the gap's end may know (see ``search.data.windows``).
-    ``seasons`` are the series' seasonal periods, in steps, shortest first.
+    ``seasons`` are the series' seasonal periods, in steps, shortest first;
+    ``calendar_origin`` is where position 0 falls in them (steps since 1970-01-01 by the
+    time stamps, ``search.data.seasons.calendar_origin``; 0 without dates).
     ``features`` holds exogenous columns by name, complete and aligned with ``values``;
     those named in ``known`` are known in advance (a calendar, a plan), so a forecast of
     the value at t may read their value at t.
@@ -35,6 +37,7 @@ class Series:
     filled: np.ndarray | None = field(default=None, repr=False)
     causal: np.ndarray | None = field(default=None, repr=False)
     seasons: tuple[int, ...] = ()
+    calendar_origin: int = 0
     reference_window: int = 20
     features: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
     known: tuple[str, ...] = ()

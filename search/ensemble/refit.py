@@ -74,7 +74,12 @@ def refit_answer(
             )
             for number in final.trials
         }
-        about = {"study": study.study_name, "data": series.name, "test_start": series.test_start}
+        about = {
+            "study": study.study_name,
+            "data": series.name,
+            "test_start": series.test_start,
+            "calendar_origin": series.calendar_origin,
+        }
         save_answer(Path(out), final, specs, series.test_start, about)
     return made
 

@@ -25,7 +25,7 @@ from search.data import Series
 from search.ensemble.answer import Ensemble
 from search.errors import UsageError
 from search.files import replace_file, write_json
-from search.forecasting import ahead, continue_time
+from search.forecasting import ahead, continue_time, one_step_labels
 from search.inputs import InputSpec
 from search.inputs.assembly import raw_inputs
 from search.names import ANSWER_DIR, ANSWER_FILE
@@ -87,12 +87,19 @@ class SavedAnswer:
         statistical = [self._fitted(name, series).reach for _, name in self.statistical]
         return max([1, *networks, *statistical])
 
+    def labels(self, series: Series) -> np.ndarray:
+        """The points every member can forecast one step ahead (``one_step_labels``)."""
+        first, length = self.reach(series), len(series.values)
+        ends = [one_step_labels(spec, length)[-1:] + 1 for _, _, spec in self.networks]
+        end = min([length, *(int(e[0]) for e in ends if len(e))])
+        return np.arange(first, max(end, first))
+
     def ahead(self, series: Series, steps: int) -> np.ndarray:
         """``steps`` values beyond the end of ``series``: each member's own forecast ahead
         (its forecasts fed back as inputs), weighted."""
         total = np.zeros(steps)
         for weight, model, spec in self.networks:
-            total += weight * ahead(model, spec, series.values, steps)
+            total += weight * ahead(model, spec, series, steps)
         end = np.array([len(series.values)])
         for weight, name in self.statistical:
             # Two steps at least: one step reads the fitted values, which end at the series'.
@@ -108,7 +115,8 @@ class SavedAnswer:
             raw = raw_inputs(spec, series, labels)
             inputs = raw["history"] if spec.plain else raw
             forecast = np.asarray(model.predict(inputs, batch_size=4096, verbose=0), "float64")
-            total += weight * forecast.reshape(len(labels), horizon)
+            # A network of several steps: its first ``horizon`` of them.
+            total += weight * forecast.reshape(len(labels), -1)[:, :horizon]
         for weight, name in self.statistical:
             baseline = self._fitted(name, series)
             total += weight * baseline.forecast_ahead(series, labels, horizon)
@@ -154,11 +162,11 @@ def answer_table(answer: SavedAnswer, series: Series, steps: int) -> pd.DataFram
             f"it needs more than {first}"
         )
     time = series.time if series.time is not None else np.arange(len(values))
-    labels = np.arange(first, len(values))
+    labels = answer.labels(series)
     past = pd.DataFrame(
         {
-            "time": time[first:],
-            "actual": values[first:].astype("float64"),
+            "time": time[labels],
+            "actual": values[labels].astype("float64"),
             "forecast": answer.one_step(series, labels)[:, 0],
             "kind": "one-step",
         }

@@ -63,7 +63,7 @@ class Assembly:
             extra.append(
                 np.concatenate([s.transform(known[:, :, i]) for i, s in enumerate(scalers)], axis=1)
             )
-        extra.append(phases(labels, spec.phases))
+        extra.append(phases(labels + series.calendar_origin, spec.phases))
         return {"window": window, "extra": np.concatenate(extra, axis=1).astype("float32")}
 
     def target(self, series: Series, labels: np.ndarray) -> np.ndarray:
@@ -99,8 +99,9 @@ class Assembly:
 
 
 def phases(labels: np.ndarray, seasons: tuple[int, ...]) -> np.ndarray:
-    """For each label, the sine and cosine of its phase within each season (position modulo
-    the season), a pair per season: ``(n, 2 * len(seasons))``."""
+    """For each label, the sine and cosine of its phase within each season (position, from
+    the series' ``calendar_origin``, modulo the season), a pair per season:
+    ``(n, 2 * len(seasons))``."""
     angles = [2 * np.pi * (np.asarray(labels) % s) / s for s in seasons]
     pairs = [np.stack([np.sin(a), np.cos(a)], axis=1) for a in angles]
     if not pairs:
@@ -122,7 +123,7 @@ def raw_inputs(spec: InputSpec, series: Series, labels: np.ndarray) -> dict[str,
         known = _known(spec, series, labels)
         raw["known"] = np.concatenate([known[:, :, i] for i in range(len(spec.known))], axis=1)
     if spec.phases:
-        raw["calendar"] = phases(labels, spec.phases)
+        raw["calendar"] = phases(labels + series.calendar_origin, spec.phases)
     return raw
 
 

@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 import optuna
 
-from search.data import Series
+from search.data import Series, backtest_folds
 from search.report import figures
 from search.report.markdown import escape, figure, table
 from search.study import RunIdentity, TrialRecord
@@ -23,18 +23,24 @@ def forecast_section(
     best: TrialRecord,
     series: Series | None,
     out: Path,
+    folds: int = 1,
 ) -> str:
+    """The best trial's first-step forecasts, each drawn at its own time: the origins of
+    every fold it reached (with a horizon, the last ``horizon - 1`` points of a fold are no
+    origin; with ``--fill``, filled points are none), then the test part's."""
     title = "## The best configuration's forecast"
     attrs = study.trials[best.number].user_attrs
     stored, stored_test = attrs.get(rec.FORECAST), attrs.get(rec.TEST_FORECAST)
     if series is None:
         return f"{title}\n\nLeft out: the run's data could not be read again."
-    labels = series.labels(series.split, series.test_start)
+    horizon = max(1, len(best.step_maes))
+    origins = [series.origins(f.start, f.end, horizon) for f in backtest_folds(series, folds)]
+    labels = np.concatenate(origins)
     if stored is None or not 0 < len(stored) <= len(labels):
         return f"{title}\n\nLeft out: the study holds no forecast of trial {best.number}."
-    labels = labels[: len(stored)]
+    labels = labels[: len(stored)]  # a trial scored on fewer folds: the first ones
     predicted = np.asarray(stored, dtype="float64")
-    test_labels = series.labels(series.test_start, len(series.values))
+    test_labels = series.origins(series.test_start, len(series.values), horizon)
     tested = stored_test is not None and len(stored_test) == len(test_labels)
     if tested:
         labels = np.concatenate([labels, test_labels])
@@ -48,7 +54,7 @@ def forecast_section(
         actual,
         predicted,
         out / FIGURES_DIR / "forecast.png",
-        f"{series.name}: trial {best.number}'s one-step forecasts of the {parts}",
+        f"{series.name}: trial {best.number}'s {_first_step(horizon)} of the {parts}",
         test_from=test_from,
     )
     floor = None
@@ -65,8 +71,8 @@ def forecast_section(
             figure(
                 f"{FIGURES_DIR}/forecast.png",
                 f"Trial {best.number} forecasts every point of the {parts} from the "
-                f"{best.config.get('window')} real values before it (blue), against the "
-                "series (gray)",
+                f"{best.config.get('window')} real values before it (blue; "
+                f"{_first_step(horizon)}), against the series (gray)",
             ),
             figure(
                 f"{FIGURES_DIR}/error.png",
@@ -78,6 +84,12 @@ def forecast_section(
             f"Its three largest errors are at time {at}.",
         ]
     )
+
+
+def _first_step(horizon: int) -> str:
+    if horizon == 1:
+        return "one-step forecasts"
+    return f"forecasts of the first of {horizon} steps"
 
 
 def _when(stamp: Any) -> str:

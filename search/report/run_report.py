@@ -55,7 +55,7 @@ def write_report(
             headline(identity, ranked),
             best_section(identity, records, ranked, out),
             _top(ranked, searched),
-            forecast_section(study, ranked[0], series, out),
+            forecast_section(study, ranked[0], series, out, identity.folds),
             steps_section(identity, ranked[0], out),
             _history(identity, records, out),
             _mattered(study, identity, records, searched, out),

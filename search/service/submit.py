@@ -14,6 +14,7 @@ from search import study as studies
 from search.errors import UsageError
 from search.names import OPTUNA_SAMPLERS
 from search.plan import CheckedSearch, RunOptions, check_search, default_out
+from search.service.queue import list_searches
 from search.service.submission import Submission
 from search.study.contents import keep_series, keep_space
 
@@ -53,6 +54,7 @@ def submit(
             f"a search named {taken[0]!r} is already in {studies.mask_url(storage_url)}; "
             "give another --study, or --replace to start it over"
         )
+    _refuse_busy(storage_url, taken)
     for check in checked:
         check.identity  # noqa: B018 - its baselines are measured before anything is written
     storage = studies.open_storage(storage_url)
@@ -61,6 +63,22 @@ def submit(
             studies.delete_study(storage, name)
         _queue(storage, check, name, options, budget)
     return names
+
+
+def _refuse_busy(storage_url: str, names: Sequence[str]) -> None:
+    """Refuse to replace a search that workers are still training: deleting its study
+    under them would lose their trials and fail their workers. ``cancel`` ends it."""
+    if not names:
+        return
+    busy = [s for s in list_searches(studies.open_storage(storage_url)) if s.name in names]
+    busy = [s for s in busy if s.running - s.stale > 0]
+    if busy:
+        search = busy[0]
+        raise UsageError(
+            f"search {search.name!r} has {search.running - search.stale} trial(s) running on "
+            f"workers; cancel it (python -m search cancel {search.name}) and --replace it "
+            "once status shows none running"
+        )
 
 
 def _name(check: CheckedSearch, options: RunOptions) -> str:
