@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from search.baselines import BaselineScore, score_baselines
+from search.baselines.theta import Theta
 from search.data import DataSource, backtest_folds, builtin_series
 from search.metrics import mase_scale
 from search.yardstick import Yardstick
@@ -49,7 +50,7 @@ def test_the_seasonal_linear_ar_is_the_one_to_beat_on_the_exercise_series():
     assert seasonal.val_mae < 2.75
     assert seasonal.val_mae < yardstick.baseline("linear_ar").val_mae - 0.4
     assert yardstick.best.val_mae <= seasonal.val_mae
-    assert yardstick.best.name in ("seasonal_ar", "ets")
+    assert yardstick.best.name in ("seasonal_ar", "ets", "theta")
 
 
 def test_ets_forecasts_one_step_ahead_from_its_training_fit():
@@ -133,3 +134,35 @@ def test_the_yardstick_round_trips_and_reads_a_run_made_before_it():
     assert old.noise_floor == 4.0 and old.mase(1.0) is None
     assert yardstick.skill(yardstick.best.val_mae) == 0
     assert yardstick.skill(yardstick.best.val_mae * 0.9) == pytest.approx(0.1)
+
+
+def test_theta_runs_statsmodels_fit_forward_from_the_values_before_each_origin():
+    from statsmodels.tsa.forecasting.theta import ThetaModel
+    from statsmodels.tsa.seasonal import seasonal_decompose
+
+    series = builtin_series("course-exercise")
+    theta = Theta(series.seasons, series.split)
+    theta.fit(series, series.split)
+    train = series.values[: series.split].astype("float64")
+    # From the end of its training part: statsmodels' own forecast of 5 steps.
+    own = ThetaModel(train, period=365, use_test=False).fit().forecast(5)
+    ahead = theta.forecast_ahead(series, np.array([series.split]), 5)[0]
+    assert np.allclose(ahead, np.asarray(own), atol=1e-9)
+    # From a later origin, by hand: the seasonal indices of the training part, the SES
+    # level run over every value before it, half the slope's path.
+    alpha, b0 = theta.params["alpha"], theta.params["b0"]
+    method = "mul" if theta._multiplicative else "add"
+    index = seasonal_decompose(train, model=method, period=365).seasonal[:365]
+    values = series.values.astype("float64")
+    origin = series.split + 123
+    phases = index[np.arange(origin) % 365]
+    adjusted = values[:origin] / phases if method == "mul" else values[:origin] - phases
+    level = adjusted[0]
+    for value in adjusted:
+        level = alpha * value + (1 - alpha) * level
+    ahead = theta.forecast_ahead(series, np.array([origin]), 3)[0]
+    for h in range(1, 4):
+        trend = 0.5 * b0 * (h - 1 + 1 / alpha - (1 - alpha) ** origin / alpha)
+        phase = index[(origin + h - 1) % 365]
+        expected = (level + trend) * phase if method == "mul" else level + trend + phase
+        assert ahead[h - 1] == pytest.approx(expected, abs=1e-9)

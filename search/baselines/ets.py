@@ -19,13 +19,13 @@ from search.baselines.forecasters import Baseline, Unfit
 from search.data import Series
 
 # statsmodels' heuristic start needs at least this many values before a season.
-_MIN_VALUES = 10
+MIN_VALUES = 10
 
 
 def usable_season(seasons: tuple[int, ...], length: int) -> int | None:
     """The longest season with two full cycles (and the heuristic start's margin) in
     ``length`` training values."""
-    usable = [s for s in seasons if length >= max(2 * s, _MIN_VALUES + 2 * (s // 2))]
+    usable = [s for s in seasons if length >= max(2 * s, MIN_VALUES + 2 * (s // 2))]
     return max(usable) if usable else None
 
 
@@ -50,10 +50,10 @@ class ETS(Baseline):
     def fit(self, series: Series, end: int) -> None:
         from statsmodels.tsa.holtwinters import ExponentialSmoothing
 
-        values = _carried(series)
+        values = carried(series)
         train = values[:end]
-        if len(train) < _MIN_VALUES:
-            raise Unfit(f"{len(train)} training values are too few (at least {_MIN_VALUES})")
+        if len(train) < MIN_VALUES:
+            raise Unfit(f"{len(train)} training values are too few (at least {MIN_VALUES})")
         seasonal = "add" if self.season else None
         try:
             with warnings.catch_warnings():
@@ -112,7 +112,7 @@ class ETS(Baseline):
         return forecast
 
 
-def _carried(series: Series) -> np.ndarray:
+def carried(series: Series) -> np.ndarray:
     """The whole series with gaps carried forward: a smoother runs through every value in
     turn, so an interpolated value would tell it of the value after the gap."""
     values = series.causal if series.causal is not None else series.values

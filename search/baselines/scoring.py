@@ -22,6 +22,7 @@ from search.baselines.forecasters import (
     Unfit,
     linear_ar,
 )
+from search.baselines.theta import Theta
 from search.data import Fold, Series, actual
 from search.data.forecasts import Forecasts
 
@@ -58,7 +59,7 @@ class BaselineScore:
 
 def baselines_for(series: Series) -> list[Baseline]:
     """The forecasters to beat on ``series``: the naive ones, the linear autoregressions
-    (plain and seasonal) and exponential smoothing."""
+    (plain and seasonal), exponential smoothing and the theta method."""
     window = series.reference_window
     seasonal_naive = [SeasonalNaive(s) for s in series.seasons] or [SeasonalNaive(None)]
     return [
@@ -68,6 +69,7 @@ def baselines_for(series: Series) -> list[Baseline]:
         linear_ar(window),
         SeasonalAR(series.seasons, window, series.split),
         ETS(series.seasons, series.split),
+        Theta(series.seasons, series.split),
     ]
 
 
