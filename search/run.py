@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import shutil
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import optuna
@@ -130,7 +131,7 @@ def supervise(
     try:
         signum = supervisor.run()
         if refit and signum is None and plan.series.has_test:
-            _refit(plan, study, progress, debug)
+            refit(plan, study, progress.print, debug)
     finally:
         table = rebuild_leaderboard(study, plan.out)
         progress.close()
@@ -139,7 +140,9 @@ def supervise(
     return signum, supervisor.failures
 
 
-def _refit(plan: Plan, study: optuna.Study, progress: Progress, debug: bool) -> None:
+def refit(plan: Plan, study: optuna.Study, show: Callable[[str], None], debug: bool) -> None:
+    """Refit the answer's networks before the test part in this process (see
+    ``search.ensemble.refit``), saying what it does in the run's log and through ``show``."""
     from search._startup import quiet_imports
 
     quiet_imports(debug)
@@ -147,7 +150,7 @@ def _refit(plan: Plan, study: optuna.Study, progress: Progress, debug: bool) -> 
 
     def say(line: str) -> None:
         RunLog(plan.out).note(line)
-        progress.print(line)
+        show(line)
 
     for made in refit_answer(plan.space, plan.series, study, plan.out, say):
         say(f"  trial {made.trial} refit: {made.epochs} epochs in {made.seconds:.1f} s")

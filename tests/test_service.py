@@ -267,3 +267,28 @@ def test_an_artifact_folder_that_does_not_exist_is_refused_before_anything_runs(
     assert main(["worker", "--storage", url, "--artifacts", missing]) == 2
     assert "artifact folder" in capsys.readouterr().err
     assert _trials(url, "queued") == []
+
+
+def test_the_worker_that_ends_a_search_with_a_test_part_refits_its_answer(
+    space_file, tmp_path, monkeypatch
+):
+    url = f"sqlite:///{tmp_path / 'queue.db'}"
+    space = space_file("held", linear_skip=True, seasonal_lags=True)
+    assert main(["submit", str(space), "--storage", url, "--test", "365"]) == 0
+    work = tmp_path / "w"
+    assert main(["worker", "--storage", url, "--work-dir", str(work), "--quiet"]) == 0
+    study = optuna.load_study(study_name="held", storage=url)
+    assert study.user_attrs["refit_by"]
+    # Read from the database alone on another machine: the answer's test MAE is its refit's.
+    reader = tmp_path / "reader"
+    reader.mkdir()
+    monkeypatch.chdir(reader)
+    assert main(["report", "--storage", url, "--study", "held"]) == 0
+    table = read_leaderboard(reader / "results" / "held" / "leaderboard.csv")
+    answer = table[table["status"] == "ensemble"].iloc[0]
+    assert bool(answer["refit"]) is True and answer["test_mae"] > 0
+    assert (work / "held" / "answer" / "answer.json").exists()
+    # A second worker finds nothing to do, and refits nothing again.
+    refits = study.user_attrs["refits"]
+    assert main(["worker", "--storage", url, "--work-dir", str(tmp_path / "w2")]) == 0
+    assert optuna.load_study(study_name="held", storage=url).user_attrs["refits"] == refits

@@ -20,11 +20,13 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
+import optuna
+
 from search import study as studies
 from search.errors import RunInterrupted, UsageError
 from search.plan import Plan, RunOptions
-from search.service.queue import QueuedSearch, list_searches, next_search
-from search.service.submission import Submission, mark_failed, mark_started
+from search.service.queue import DONE, QueuedSearch, list_searches, next_search
+from search.service.submission import REFIT_BY, Submission, mark_failed, mark_started
 from search.space import space_from_text
 from search.study.contents import kept_series, kept_space
 from search.study.identity import RunIdentity
@@ -206,7 +208,26 @@ def _work_on(
     )
     if failures and signum is None:
         mark_failed(study, failures[0])
+    elif signum is None:
+        _refit_when_ended(plan, study, options)
     return signum
+
+
+def _refit_when_ended(plan: Plan, study: optuna.Study, options: ServiceOptions) -> None:
+    """The first worker to see a search with a test part end refits its answer before the
+    test part, as ``run`` does at its end; it marks the study first, so others leave it."""
+    if not plan.series.has_test or study.user_attrs.get(REFIT_BY):
+        return
+    searches = list_searches(studies.open_storage(options.storage_url))
+    ended = [s for s in searches if s.name == study.study_name]
+    if not ended or ended[0].state != DONE:
+        return  # trials still running elsewhere: whoever ends the last one refits
+    study.set_user_attr(REFIT_BY, f"{socket.gethostname()}:{os.getpid()}")
+    from search.leaderboard import rebuild_leaderboard
+    from search.run import refit
+
+    refit(plan, study, lambda line: _say(options, line), options.debug)
+    rebuild_leaderboard(study, plan.out)
 
 
 def _say(options: ServiceOptions, line: str) -> None:
