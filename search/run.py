@@ -131,7 +131,7 @@ def supervise(
     try:
         signum = supervisor.run()
         if refit and signum is None and plan.series.has_test:
-            refit(plan, study, progress.print, debug)
+            refit_before_test(plan, study, progress.print, debug)
     finally:
         table = rebuild_leaderboard(study, plan.out)
         progress.close()
@@ -140,7 +140,9 @@ def supervise(
     return signum, supervisor.failures
 
 
-def refit(plan: Plan, study: optuna.Study, show: Callable[[str], None], debug: bool) -> None:
+def refit_before_test(
+    plan: Plan, study: optuna.Study, show: Callable[[str], None], debug: bool
+) -> None:
     """Refit the answer's networks before the test part in this process (see
     ``search.ensemble.refit``), saying what it does in the run's log and through ``show``."""
     from search._startup import quiet_imports

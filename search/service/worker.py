@@ -224,9 +224,9 @@ def _refit_when_ended(plan: Plan, study: optuna.Study, options: ServiceOptions) 
         return  # trials still running elsewhere: whoever ends the last one refits
     study.set_user_attr(REFIT_BY, f"{socket.gethostname()}:{os.getpid()}")
     from search.leaderboard import rebuild_leaderboard
-    from search.run import refit
+    from search.run import refit_before_test
 
-    refit(plan, study, lambda line: _say(options, line), options.debug)
+    refit_before_test(plan, study, lambda line: _say(options, line), options.debug)
     rebuild_leaderboard(study, plan.out)
 
 
