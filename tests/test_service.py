@@ -292,3 +292,32 @@ def test_the_worker_that_ends_a_search_with_a_test_part_refits_its_answer(
     refits = study.user_attrs["refits"]
     assert main(["worker", "--storage", url, "--work-dir", str(tmp_path / "w2")]) == 0
     assert optuna.load_study(study_name="held", storage=url).user_attrs["refits"] == refits
+
+
+def test_a_command_holds_no_database_connection_once_it_returns(space_file, postgres_url, capsys):
+    import socket
+
+    import psycopg
+
+    from search.study import close_storages, open_storage
+
+    name = f"search:{socket.gethostname()}:{os.getpid()}"[:63]
+
+    def held() -> int:
+        with psycopg.connect(postgres_url) as admin:
+            query = "SELECT count(*) FROM pg_stat_activity WHERE application_name = %s"
+            return admin.execute(query, (name,)).fetchone()[0]
+
+    storage = open_storage(postgres_url)
+    storage.get_all_studies()
+    assert held() >= 1  # a storage in use names its machine and process to the server
+    close_storages()
+    assert held() == 0
+    assert storage.get_all_studies() == []  # and is still usable: it connects again
+    close_storages()
+    # Commands called again and again in one process, as a notebook or a test does.
+    assert main(["submit", str(space_file("polled")), "--storage", postgres_url]) == 0
+    for _ in range(5):
+        assert main(["status", "--storage", postgres_url]) == 0
+    capsys.readouterr()
+    assert held() == 0

@@ -61,7 +61,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail(
             args, f"error: {type(exc).__name__}: {exc} (rerun with --debug for the traceback)", 1
         )
+    finally:
+        _close_storages()
     return 0
+
+
+def _close_storages() -> None:
+    """A command holds no database connection open once it returns."""
+    storage = sys.modules.get("search.study.storage")  # none opened if it was never imported
+    if storage is not None:
+        storage.close_storages()
 
 
 def _fail(args: argparse.Namespace, message: str, status: int) -> int:

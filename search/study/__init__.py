@@ -6,7 +6,7 @@ from search.study.identity import RunIdentity
 from search.study.recorder import TrialRecorder, TrialTakenOver
 from search.study.records import TrialRecord, read_records
 from search.study.retries import duplicate_retry, retry, retry_once
-from search.study.storage import open_storage
+from search.study.storage import close_storages, open_storage
 from search.study.studies import create_study, delete_study, load_study
 from search.study.urls import (
     STORAGE_ENV,
@@ -30,6 +30,7 @@ __all__ = [
     "TrialTakenOver",
     "cancelled",
     "check_storage_url",
+    "close_storages",
     "create_study",
     "default_storage_url",
     "delete_study",

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import contextlib
+import os
+import socket
 import sqlite3
 import time
 import warnings
+import weakref
 from collections.abc import Callable
 from pathlib import Path
 
 import optuna
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import ArgumentError, IntegrityError, OperationalError, SQLAlchemyError
 
 from search.errors import StorageError
@@ -18,6 +21,10 @@ from search.study.urls import mask_url
 
 CONNECT_TIMEOUT = 10  # seconds; a database that does not answer fails fast, not hangs
 _CREATION_ATTEMPTS = 5
+# The engine of every storage this process opened: a command closes their connections
+# when it returns. Engines, not storages: a storage dropped by its command leaves its engine
+# in a reference cycle, holding its connections until the next garbage collection.
+_ENGINES: weakref.WeakSet[Engine] = weakref.WeakSet()
 
 
 def open_storage(
@@ -50,17 +57,23 @@ def open_storage(
         engine_kwargs["connect_args"] = {"timeout": 60}
     elif backend in ("postgresql", "mysql"):
         engine_kwargs["connect_args"] = {"connect_timeout": CONNECT_TIMEOUT}
+        if backend == "postgresql":
+            # Which machine and process holds a connection, in pg_stat_activity.
+            name = f"search:{socket.gethostname()}:{os.getpid()}"
+            engine_kwargs["connect_args"]["application_name"] = name[:63]
     try:
         for attempt in range(_CREATION_ATTEMPTS):
             try:
                 with quiet_experimental():
-                    return optuna.storages.RDBStorage(
+                    storage = optuna.storages.RDBStorage(
                         url,
                         engine_kwargs=engine_kwargs,
                         heartbeat_interval=heartbeat_interval,
                         grace_period=grace_period,
                         heartbeat_stale_trial_callback=on_stale,
                     )
+                _ENGINES.add(storage.engine)
+                return storage
             except (IntegrityError, OperationalError) as exc:
                 # Two processes creating the tables of a new database at once: one wins,
                 # the other finds them on its next try (Optuna issues #1092, #4621).
@@ -98,3 +111,11 @@ def quiet_experimental():
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)
         yield
+
+
+def close_storages() -> None:
+    """Close the idle database connections of every storage this process opened. They
+    stay usable (a later call connects again); a command calls this as it returns, so that
+    calling commands again and again in one process (a notebook, a test) holds none open."""
+    for engine in list(_ENGINES):
+        engine.dispose()
