@@ -5,6 +5,7 @@ database alone."""
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import os
 import signal
@@ -19,6 +20,7 @@ from conftest import code
 
 from search.cli import main
 from search.leaderboard import read_leaderboard
+from search.study import open_storage
 from search.study.budget import budget_slots
 from search.worker.spawn import FORKSERVER_ENV
 
@@ -70,8 +72,15 @@ def _worker(url, names, folder, artifacts):
     )
 
 
+@functools.lru_cache(maxsize=4)
+def _storage(url):
+    """One storage per database for the test's polling: a URL given to Optuna opens a new
+    connection pool each time, and polling five times a second would use up the server's."""
+    return open_storage(url)
+
+
 def _trials(url, name):
-    return optuna.load_study(study_name=name, storage=url).get_trials(deepcopy=False)
+    return optuna.load_study(study_name=name, storage=_storage(url)).get_trials(deepcopy=False)
 
 
 def _parent(pid):
