@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import textwrap
 from pathlib import Path
@@ -170,3 +171,13 @@ def study_name(request):
     for url in urls:
         with contextlib.suppress(KeyError):
             optuna.delete_study(study_name=name, storage=url)
+
+
+@functools.lru_cache(maxsize=8)
+def polling_storage(url: str):
+    """One storage per database for a test that polls it: a URL given to Optuna opens a new
+    connection pool each time, and polling five times a second uses up the server's
+    connections while other tests use it too."""
+    from search.study import open_storage
+
+    return open_storage(url)

@@ -5,7 +5,6 @@ database alone."""
 from __future__ import annotations
 
 import contextlib
-import functools
 import json
 import os
 import signal
@@ -16,11 +15,10 @@ import uuid
 
 import optuna
 import pytest
-from conftest import code
+from conftest import code, polling_storage
 
 from search.cli import main
 from search.leaderboard import read_leaderboard
-from search.study import open_storage
 from search.study.budget import budget_slots
 from search.worker.spawn import FORKSERVER_ENV
 
@@ -72,15 +70,9 @@ def _worker(url, names, folder, artifacts):
     )
 
 
-@functools.lru_cache(maxsize=4)
-def _storage(url):
-    """One storage per database for the test's polling: a URL given to Optuna opens a new
-    connection pool each time, and polling five times a second would use up the server's."""
-    return open_storage(url)
-
-
 def _trials(url, name):
-    return optuna.load_study(study_name=name, storage=_storage(url)).get_trials(deepcopy=False)
+    study = optuna.load_study(study_name=name, storage=polling_storage(url))
+    return study.get_trials(deepcopy=False)
 
 
 def _parent(pid):

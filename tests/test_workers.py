@@ -12,10 +12,11 @@ import urllib.request
 
 import optuna
 import pytest
-from conftest import code, recorded
+from conftest import code, polling_storage, recorded
 from sqlalchemy.exc import SQLAlchemyError
 
 from search.cli import main
+from search.errors import StorageError
 from search.events import standby_growth
 from search.leaderboard import read_leaderboard
 from search.worker.spawn import FORKSERVER_ENV, Forkserver
@@ -40,7 +41,8 @@ def _command(space, out, *extra):
 
 
 def _trials(url, name):
-    return optuna.load_study(study_name=name, storage=url).get_trials(deepcopy=False)
+    study = optuna.load_study(study_name=name, storage=polling_storage(url))
+    return study.get_trials(deepcopy=False)
 
 
 def _leaderboard_trials(out):
@@ -111,7 +113,7 @@ def _wait(predicate, process, timeout=120.0):
         assert process.poll() is None, process.communicate()
         try:
             found = predicate()
-        except (KeyError, SQLAlchemyError, optuna.exceptions.StorageInternalError):
+        except (KeyError, SQLAlchemyError, StorageError, optuna.exceptions.StorageInternalError):
             found = None  # the study is still being created
         if found:
             return found
