@@ -28,8 +28,12 @@ def one_step_labels(spec: InputSpec, length: int) -> np.ndarray:
     """The points a model forecasts one step ahead over a series of ``length`` values: from
     the first it has all its past inputs for to the last whose known columns reach its
     whole horizon (a model of several steps reads them ``horizon`` steps ahead)."""
-    end = length - (spec.horizon - 1 if spec.known else 0)
-    return np.arange(spec.history, max(end, spec.history))
+    return np.arange(spec.history, max(one_step_end(spec, length), spec.history))
+
+
+def one_step_end(spec: InputSpec, length: int) -> int:
+    """Where ``one_step_labels`` end: the known columns must reach the whole horizon."""
+    return length - (spec.horizon - 1 if spec.known else 0)
 
 
 def one_step(model: keras.Model, spec: InputSpec, series: Series) -> np.ndarray:

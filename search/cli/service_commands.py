@@ -99,7 +99,7 @@ def _status_row(search: QueuedSearch) -> tuple[str, ...]:
         search.name,
         search.state,
         f"{search.finished}/{search.trials}",
-        str(search.running - search.stale) + (f" (+{search.stale} lost)" if search.stale else ""),
+        str(search.alive) + (f" (+{search.stale} lost)" if search.stale else ""),
         mae(search.best_val_mae),
         mae(search.best_test_mae),
         str(search.workers),

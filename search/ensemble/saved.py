@@ -25,7 +25,7 @@ from search.data import Series
 from search.ensemble.answer import Ensemble
 from search.errors import UsageError
 from search.files import replace_file, write_json
-from search.forecasting import ahead, continue_time, one_step_labels
+from search.forecasting import ahead, continue_time, one_step_end
 from search.inputs import InputSpec
 from search.inputs.assembly import raw_inputs
 from search.names import ANSWER_DIR, ANSWER_FILE
@@ -90,8 +90,7 @@ class SavedAnswer:
     def labels(self, series: Series) -> np.ndarray:
         """The points every member can forecast one step ahead (``one_step_labels``)."""
         first, length = self.reach(series), len(series.values)
-        ends = [one_step_labels(spec, length)[-1:] + 1 for _, _, spec in self.networks]
-        end = min([length, *(int(e[0]) for e in ends if len(e))])
+        end = min([length, *(one_step_end(spec, length) for _, _, spec in self.networks)])
         return np.arange(first, max(end, first))
 
     def ahead(self, series: Series, steps: int) -> np.ndarray:

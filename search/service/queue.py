@@ -58,11 +58,16 @@ class QueuedSearch:
     why: str | None = None
 
     @property
+    def alive(self) -> int:
+        """Trials running on a worker that still answers (running, less the stale ones)."""
+        return self.running - self.stale
+
+    @property
     def has_room(self) -> bool:
         """Whether a worker joining now would start a trial at once."""
         if self.state not in (QUEUED, RUNNING):
             return False
-        return self.waiting > 0 or self.finished + self.running - self.stale < self.trials
+        return self.waiting > 0 or self.finished + self.alive < self.trials
 
     @property
     def open(self) -> bool:

@@ -70,12 +70,12 @@ def _refuse_busy(storage_url: str, names: Sequence[str]) -> None:
     under them would lose their trials and fail their workers. ``cancel`` ends it."""
     if not names:
         return
-    busy = [s for s in list_searches(studies.open_storage(storage_url)) if s.name in names]
-    busy = [s for s in busy if s.running - s.stale > 0]
+    searches = list_searches(studies.open_storage(storage_url))
+    busy = [s for s in searches if s.name in names and s.alive > 0]
     if busy:
         search = busy[0]
         raise UsageError(
-            f"search {search.name!r} has {search.running - search.stale} trial(s) running on "
+            f"search {search.name!r} has {search.alive} trial(s) running on "
             f"workers; cancel it (python -m search cancel {search.name}) and --replace it "
             "once status shows none running"
         )
