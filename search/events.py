@@ -5,7 +5,6 @@ progress lines read these without it."""
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar, TextIO
 
@@ -15,19 +14,15 @@ DONE = 0
 RECYCLE = 75
 
 
-def recycle_growth() -> float | None:
-    """How much a worker's memory may grow beyond what it held after its first trial before
-    it hands over to a fresh process (``SEARCH_RECYCLE_GROWTH``, 0.25 for a quarter; ``off``
-    for never, and then no standby process is readied either)."""
-    text = os.environ.get("SEARCH_RECYCLE_GROWTH", "0.25").strip().lower()
-    return None if text in ("off", "none", "") else float(text)
+# How much a worker's memory may grow beyond what it held after its first trial before it
+# hands over to a fresh process (a quarter); the option --recycle-growth changes it.
+DEFAULT_RECYCLE_GROWTH = 0.25
 
 
-def standby_growth() -> float | None:
-    """The growth at which a worker's standby process is readied: half-way to the limit, so
+def standby_growth(limit: float | None) -> float | None:
+    """The growth at which a worker's standby process is readied: half-way to ``limit``, so
     that it has loaded the plan before the hand-over, and a run whose workers stay small
-    never holds one."""
-    limit = recycle_growth()
+    never holds one (none without a limit)."""
     return None if limit is None else limit / 2
 
 

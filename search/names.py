@@ -1,6 +1,6 @@
 """Names shared across the product: the search algorithms, pruners and fill methods a space or
-the command line may choose, and the parts of a space's configuration that decide a trial's
-result. Nothing is imported here: the command line's parser reads it before a run starts."""
+the command line may choose. Nothing is imported here: the command line's parser reads it
+before a run starts."""
 
 # Keras Tuner's own oracles; they keep their state in one process.
 KERAS_TUNER_ALGORITHMS = ("random", "bayesian", "hyperband", "grid")
@@ -23,32 +23,6 @@ def default_pruner(tuner: str) -> str:
     """Median pruning for Optuna's samplers; none for Keras Tuner's algorithms."""
     return "median" if tuner in OPTUNA_SAMPLERS else "none"
 
-
-# The settings that choose a series and cut it into parts (a ``DataSource``).
-DATA_SETTINGS = (
-    "data",
-    "column",
-    "time_column",
-    "split",
-    "test",
-    "fill",
-    "season",
-    "features",
-    "known",
-)
-
-# Settings and parts of a space's configuration (``Space.get_config``) that change what a
-# trial computes: spaces equal in these resume each other's runs. The other settings
-# (trials, tuner, ...) only steer the search.
-RESULT_SETTINGS = (
-    *DATA_SETTINGS,
-    "folds",
-    "horizon",
-    "epochs",
-    "patience",
-    "seed",
-)
-RESULT_KEYS = ("fields", "units_per_layer", "points", "build_model", *RESULT_SETTINGS)
 
 # The best trial's model in a run's out directory, and what it is (search.best_model).
 MODEL_FILE = "best_model.keras"

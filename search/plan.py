@@ -16,40 +16,26 @@ import optuna
 from search import study as studies
 from search.data import Series, backtest_folds
 from search.errors import UsageError
+from search.events import DEFAULT_RECYCLE_GROWTH
 from search.inputs import InputSpec
-from search.names import DATA_SETTINGS, KERAS_TUNER_ALGORITHMS, OPTUNA_SAMPLERS, default_pruner
+from search.names import KERAS_TUNER_ALGORITHMS, OPTUNA_SAMPLERS, default_pruner
+from search.settings import DATA_SETTINGS
 from search.space import Space, read_space_text, space_from_text
 from search.study import RunIdentity
 from search.study.artifacts import artifact_store
 from search.tuner_files import check_not_in_use
 from search.yardstick import Yardstick
 
-# What the command line may set in a space, and what of it belongs to a space's own data
-# (another --data drops those of the space).
-_OVERRIDABLE = ("trials", "epochs", "tuner", "pruner", "seed", "folds", "horizon", *DATA_SETTINGS)
+# What belongs to a space's own data: another --data drops those of the space.
 _OF_THE_DATA = tuple(name for name in DATA_SETTINGS if name != "data")
 
 
 @dataclass
 class RunOptions:
-    """What the command line may change about a space's run."""
+    """What the command line may change about a space's run: ``settings`` it gives a new
+    value (names of ``search.settings.SETTINGS``), and how the run goes."""
 
-    trials: int | None = None
-    epochs: int | None = None
-    tuner: str | None = None
-    pruner: str | None = None
-    seed: int | None = None
-    data: str | None = None
-    column: str | None = None
-    time_column: str | None = None
-    split: int | float | None = None
-    test: int | float | None = None
-    fill: str | None = None
-    season: tuple[int, ...] | None = None
-    features: tuple[str, ...] | None = None
-    known: tuple[str, ...] | None = None
-    folds: int | None = None
-    horizon: int | None = None
+    settings: dict[str, Any] = field(default_factory=dict)
     out: str | None = None
     storage: str | None = None
     study: str | None = None
@@ -59,6 +45,14 @@ class RunOptions:
     workers: int = 1
     grace: int = 60
     quiet: bool = False
+    # A worker whose memory grows by this fraction hands over to a fresh process (None:
+    # never; search.events).
+    recycle_growth: float | None = DEFAULT_RECYCLE_GROWTH
+
+    @property
+    def data(self) -> str | None:
+        """The series the command line gives in place of the space's, if any."""
+        return self.settings.get("data")
 
     @property
     def heartbeat(self) -> int:
@@ -165,10 +159,9 @@ def plan_run(space_path: str | Path, options: RunOptions) -> Plan:
     checked = check_search(space_path, options)
     out = Path(options.out) if options.out else default_out(checked.declared, options)
     _check_writable(out)
-    given, origin = studies.given_storage(options.storage)
-    if given is not None:
-        studies.check_storage_url(given, origin)
-    storage_url = given or studies.default_storage_url(out)
+    if options.storage is not None:
+        studies.check_storage_url(options.storage)
+    storage_url = options.storage or studies.default_storage_url(out)
     if options.workers > 1 and checked.space.uses_keras_tuner_algorithm:
         raise UsageError(
             f"--workers {options.workers}: Keras Tuner's {checked.tuner!r} keeps its state in "
@@ -195,9 +188,7 @@ def plan_run(space_path: str | Path, options: RunOptions) -> Plan:
 
 def overrides(space: Space, options: RunOptions) -> dict[str, Any]:
     """The settings the command line changes in ``space``."""
-    changes = {
-        name: getattr(options, name) for name in _OVERRIDABLE if getattr(options, name) is not None
-    }
+    changes = dict(options.settings)
     if options.data is not None and options.data != space.data:
         for name in _OF_THE_DATA:
             changes.setdefault(name, None)

@@ -127,7 +127,14 @@ def supervise(
     def job(worker: int) -> bytes:
         return WorkerJob(plan, first_worker + worker, deadline, debug).encode()
 
-    supervisor = Supervisor(job, monitor, workers=workers, forkserver=forkserver, debug=debug)
+    supervisor = Supervisor(
+        job,
+        monitor,
+        workers=workers,
+        forkserver=forkserver,
+        recycle_growth=plan.options.recycle_growth,
+        debug=debug,
+    )
     try:
         signum = supervisor.run()
         if refit and signum is None and plan.series.has_test:

@@ -10,6 +10,7 @@ import optuna
 
 from search import study as studies
 from search.data import Series
+from search.environment import STORAGE
 from search.errors import UsageError
 from search.files import write_json
 from search.study import RunIdentity
@@ -49,13 +50,13 @@ def load_run(out: str | Path, storage: str | None = None) -> optuna.Study:
     """The study of the run in ``out``, found through its ``run.json``."""
     out = Path(out)
     info = _run_file(out)
-    url = studies.given_storage(storage)[0] or info.get("storage")
+    url = storage or info.get("storage")
     if url is None:
         url = studies.default_storage_url(out)
     elif "***" in url:
         raise UsageError(
-            f"{out}: the run's storage {url} needs its password; give the URL with --storage "
-            f"or in {studies.STORAGE_ENV}"
+            f"{out}: the run's storage {url} needs its password; give the URL with "
+            f"{STORAGE.origin}"
         )
     return studies.load_study(studies.open_storage(url), info["study"])
 
@@ -90,7 +91,7 @@ def storage_label(out: Path, storage: str | None) -> str:
         info = _run_file(out)
     except UsageError:
         info = {}
-    url = studies.given_storage(storage)[0] or info.get("storage")
+    url = storage or info.get("storage")
     return studies.mask_url(url) if url else f"{out / studies.STUDY_FILE}"
 
 

@@ -78,6 +78,7 @@ class Supervisor:
         *,
         workers: int,
         forkserver: Forkserver,
+        recycle_growth: float | None = None,
         debug: bool = False,
         say: Callable[[str], None] | None = None,
     ):
@@ -85,7 +86,7 @@ class Supervisor:
         self.monitor = monitor
         self.debug = debug
         # A standby is readied only where workers may hand over at all.
-        self.stand_by_at = standby_growth()
+        self.stand_by_at = standby_growth(recycle_growth)
         self.say = say or getattr(monitor, "message", None) or _to_stderr
         self.slots = [_Slot(i) for i in range(workers)]
         self.selector = selectors.DefaultSelector()

@@ -12,9 +12,12 @@ import numpy as np
 import pytest
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+from search.environment import RECYCLE_GROWTH
+
 # Tiny test searches never grow enough to hand over to a fresh process. The hand-over test
 # sets its own limit.
-os.environ.setdefault("SEARCH_RECYCLE_GROWTH", "off")
+os.environ.setdefault(RECYCLE_GROWTH.name, "off")
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -34,12 +37,13 @@ def forkserver():
     """One forkserver for the session (per pytest -n process): every run's workers are
     forked from it, not from a forkserver of their own that imports TensorFlow again. The
     tests of a run's own forkserver remove SEARCH_FORKSERVER."""
-    from search.worker.spawn import FORKSERVER_ENV, Forkserver
+    from search.environment import FORKSERVER
+    from search.worker.spawn import Forkserver
 
     server = Forkserver.start()
-    os.environ[FORKSERVER_ENV] = server.path
+    os.environ[FORKSERVER.name] = server.path
     yield server
-    os.environ.pop(FORKSERVER_ENV, None)
+    os.environ.pop(FORKSERVER.name, None)
     server.close()
 
 

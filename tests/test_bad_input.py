@@ -257,17 +257,17 @@ CASES = [
     ),
     case(
         "option-test-not-a-number",
-        "argument --test: 'year' is neither a number of rows nor a fraction such as 0.1",
+        "argument --test: 'year' is not a number such as 365 or 0.1",
         arguments=["--test", "year"],
     ),
     case(
         "option-season-not-a-period",
-        "argument --season: a season is 2 steps or more, not 1",
+        "argument --season: must be a period in steps (2 to 100000)",
         arguments=["--season", "1"],
     ),
     case(
         "option-zero-folds",
-        "argument --folds: must be 1 or more, not 0",
+        "argument --folds: must be a whole number from 1 to 20, not 0",
         arguments=["--folds", "0"],
     ),
     case(
@@ -371,7 +371,7 @@ CASES = [
     ),
     case(
         "space-zero-trials",
-        "tiny.py:3: field 'trials': must be a whole number, 1 or more",
+        "tiny.py:3: field 'trials': must be a whole number 1 or more, not 0",
         fields=dict(trials=0),
     ),
     case(
@@ -387,17 +387,18 @@ CASES = [
     # -- options -------------------------------------------------------------------------
     case(
         "option-zero-trials",
-        "argument --trials: must be 1 or more, not 0; see python -m search run --help",
+        "argument --trials: must be a whole number 1 or more, not 0; "
+        "see python -m search run --help",
         arguments=["--trials", "0"],
     ),
     case(
         "option-negative-trials",
-        "argument --trials: must be 1 or more, not -3",
+        "argument --trials: must be a whole number 1 or more, not -3",
         arguments=["--trials", "-3"],
     ),
     case(
         "option-zero-epochs",
-        "argument --epochs: must be 1 or more, not 0",
+        "argument --epochs: must be a whole number 1 or more, not 0",
         arguments=["--epochs", "0"],
     ),
     case(
@@ -427,12 +428,12 @@ CASES = [
     ),
     case(
         "option-unknown-fill",
-        "argument --fill: invalid choice: 'zero'",
+        "argument --fill: unknown fill 'zero'; expected one of interpolate, previous",
         arguments=["--fill", "zero"],
     ),
     case(
         "option-seed-numpy-cannot-take",
-        "tiny.py: with the options given: space: field 'seed': must be a whole number from 0",
+        "argument --seed: must be a whole number from 0 to 2147483647, not",
         arguments=["--seed", "4294967296"],
     ),
     case(
@@ -443,28 +444,30 @@ CASES = [
     # -- the storage ---------------------------------------------------------------------
     case(
         "storage-not-a-url",
-        "--storage 'not a url' is not a storage URL; give one such as sqlite:///",
+        "--storage (or SEARCH_STORAGE) 'not a url' is not a storage URL; give one such as sqlite:///",
         arguments=["--storage", "not a url"],
     ),
     case(
         "storage-from-the-environment-not-a-url",
-        "SEARCH_STORAGE 'nonsense' is not a storage URL",
+        "--storage (or SEARCH_STORAGE) 'nonsense' is not a storage URL",
         env={"SEARCH_STORAGE": "nonsense"},
     ),
     case(
         "storage-bad-port-hides-the-password",
-        "--storage 'postgresql://someone:***@db.example.org:port/search' is not a storage URL",
+        "(or SEARCH_STORAGE) 'postgresql://someone:***@db.example.org:port/search' is not a "
+        "storage URL",
         arguments=["--storage", "postgresql://someone:s3cret-pw@db.example.org:port/search"],
     ),
     case(
         "storage-folder-does-not-exist",
         "storage sqlite:///{tmp}/nowhere/study.db: folder {tmp}/nowhere does not exist",
-        "create it or give another --storage",
+        "create it or give another --storage (or SEARCH_STORAGE)",
         arguments=["--storage", "sqlite:///{tmp}/nowhere/study.db"],
     ),
     case(
         "storage-folder-does-not-exist-even-with-fresh",
-        "folder {tmp}/nowhere does not exist; create it or give another SEARCH_STORAGE",
+        "folder {tmp}/nowhere does not exist; create it or give another --storage (or "
+        "SEARCH_STORAGE)",
         arguments=["--fresh"],
         env={"SEARCH_STORAGE": "sqlite:///{tmp}/nowhere/study.db"},
     ),

@@ -26,7 +26,9 @@ def _outcome(*maes: float) -> Outcome:
 def _saver(space_file, tmp_path, **fields):
     """Saves a model as trial ``number`` with the given fold MAEs into a planned run's out
     directory, as a worker of ``study`` does."""
-    plan = plan_run(space_file(**fields), RunOptions(out=str(tmp_path / "out"), quiet=True))
+    plan = plan_run(
+        space_file(**fields), RunOptions(out=str(tmp_path / "out"), quiet=True, recycle_growth=None)
+    )
     plan.out.mkdir(parents=True)
     trainer = Trainer(plan.series, epochs=1, patience=None, folds=plan.space.setting("folds"))
     config = plan.space.declare(kt.HyperParameters())

@@ -23,7 +23,9 @@ def test_a_trial_whose_files_cannot_be_saved_still_completes(
 ):
     store = tmp_path / "artifacts"
     store.mkdir()
-    options = RunOptions(out=str(tmp_path / "out"), artifacts=str(store), quiet=True)
+    options = RunOptions(
+        out=str(tmp_path / "out"), artifacts=str(store), quiet=True, recycle_growth=None
+    )
     plan = plan_run(space_file(trials=1), options)
     start_run(plan)
     monkeypatch.setattr(best_model, "save_best", _refuse)  # the best model

@@ -18,9 +18,9 @@ import pytest
 from conftest import code, polling_storage
 
 from search.cli import main
+from search.environment import FORKSERVER
 from search.leaderboard import read_leaderboard
 from search.study.budget import budget_slots
-from search.worker.spawn import FORKSERVER_ENV
 
 FINISHED = ("COMPLETE", "PRUNED")
 TRIALS = 3
@@ -58,7 +58,7 @@ def _worker(url, names, folder, artifacts):
     session's), and its own process group, killed whole with every process it started."""
     folder.mkdir()
     command = [sys.executable, "-m", "search", "worker", "--storage", url, "--only", *names]
-    env = {k: v for k, v in os.environ.items() if k != FORKSERVER_ENV}
+    env = {k: v for k, v in os.environ.items() if k != FORKSERVER.name}
     return subprocess.Popen(
         [*command, "--artifacts", str(artifacts), "--quiet"],
         cwd=folder,

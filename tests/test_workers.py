@@ -16,10 +16,12 @@ from conftest import code, polling_storage, recorded
 from sqlalchemy.exc import SQLAlchemyError
 
 from search.cli import main
+from search.cli.option_types import growth
+from search.environment import FORKSERVER
 from search.errors import StorageError
 from search.events import standby_growth
 from search.leaderboard import read_leaderboard
-from search.worker.spawn import FORKSERVER_ENV, Forkserver
+from search.worker.spawn import Forkserver
 
 FINISHED = ("COMPLETE", "PRUNED")
 
@@ -310,10 +312,9 @@ def test_the_study_opens_in_optuna_dashboard(space_file, tmp_path):
 
 
 @pytest.mark.parametrize("limit, ready_at", [("0.25", 0.125), ("0.1", 0.05), ("off", None)])
-def test_a_standby_is_readied_half_way_to_the_memory_limit(monkeypatch, limit, ready_at):
+def test_a_standby_is_readied_half_way_to_the_memory_limit(limit, ready_at):
     """A run whose workers stay small never holds a standby process (about 0.75 GB)."""
-    monkeypatch.setenv("SEARCH_RECYCLE_GROWTH", limit)
-    assert standby_growth() == ready_at
+    assert standby_growth(growth(limit)) == ready_at
 
 
 def test_a_worker_hands_over_to_a_readied_process_and_no_trial_is_lost(
@@ -339,7 +340,7 @@ def test_a_run_forks_its_workers_from_a_forkserver_of_its_own_and_stops_it(
 ):
     """Without SEARCH_FORKSERVER (set for this test session), a run starts its own
     forkserver, forks both workers from it, and leaves no process behind."""
-    monkeypatch.delenv(FORKSERVER_ENV)
+    monkeypatch.delenv(FORKSERVER.name)
     started = []
     start = Forkserver.start
 

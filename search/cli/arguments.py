@@ -9,7 +9,14 @@ import argparse
 from typing import NoReturn
 
 from search.cli.option_types import non_negative_int, positive_int
-from search.cli.options import artifacts_option, data_options, from_database, search_options
+from search.cli.options import (
+    artifacts_option,
+    data_options,
+    from_database,
+    search_options,
+    storage_option,
+    worker_process_options,
+)
 from search.cli.service_arguments import add_service_commands
 
 PROG = "python -m search"
@@ -48,12 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     search_options(run)
     run.add_argument("--out", metavar="DIR", help="the out directory (default results/<space>)")
-    run.add_argument(
-        "--storage",
-        metavar="URL",
-        help="an Optuna storage URL (default: study.db in the out directory; "
-        "or set SEARCH_STORAGE)",
-    )
+    storage_option(run, "study.db in the out directory")
     run.add_argument(
         "--workers",
         type=positive_int,
@@ -62,6 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="worker processes on this machine sharing the study (Optuna samplers only)",
     )
     artifacts_option(run)
+    worker_process_options(run)
     run.add_argument("--fresh", action="store_true", help="start over instead of resuming")
     run.add_argument("--quiet", action="store_true", help="print errors only")
 

@@ -20,11 +20,17 @@ if TYPE_CHECKING:
 def run_options(args: argparse.Namespace) -> RunOptions:
     """What the command line changes about a space's run (``run``, ``submit``)."""
     from search.plan import RunOptions
-    from search.study.artifacts import given_artifacts
 
-    names = [name for name in RunOptions.__dataclass_fields__ if name != "artifacts"]
+    names = [name for name in RunOptions.__dataclass_fields__ if name != "settings"]
     given = {name: getattr(args, name) for name in names if hasattr(args, name)}
-    return RunOptions(**given, artifacts=given_artifacts(getattr(args, "artifacts", None)))
+    return RunOptions(settings=given_settings(args), **given)
+
+
+def given_settings(args: argparse.Namespace) -> dict[str, object]:
+    """The settings the command line gives a value, by name."""
+    from search.settings import OPTIONS
+
+    return {name: value for name in OPTIONS if (value := getattr(args, name, None)) is not None}
 
 
 def run(args: argparse.Namespace) -> int:
@@ -37,7 +43,7 @@ def run(args: argparse.Namespace) -> int:
     # Started first: it imports TensorFlow (seconds of a core) while this process imports
     # the rest, checks the plans and measures their baselines, so that the first worker
     # starts as soon as they are ready.
-    forkserver = Forkserver.shared_or_started(debug=args.debug)
+    forkserver = Forkserver.shared_or_started(args.forkserver, debug=args.debug)
     try:
         from search._startup import quiet_imports
         from search.plan import plan_run
@@ -62,10 +68,8 @@ def run_directory(args: argparse.Namespace, *, model: bool = True) -> Path:
             raise UsageError("give a run's out directory, or --study NAME (and --storage URL)")
         return Path(args.out)
     from search.service import bring_run, queue_url
-    from search.study.artifacts import given_artifacts
-
     out = Path(args.out) if args.out else Path("results") / args.study
-    artifacts = given_artifacts(args.artifacts) if model else None
+    artifacts = args.artifacts if model else None
     note = bring_run(queue_url(args.storage), args.study, out, artifacts, model=model)
     if note:
         print(f"note: {note}", file=sys.stderr)
@@ -179,14 +183,13 @@ def lr_find(args: argparse.Namespace) -> int:
     import dataclasses
 
     from search.model import xla_from_start
-    from search.names import DATA_SETTINGS
     from search.plan import RunOptions, default_out, with_options
     from search.range_test import RangeTest, configuration, sweep, write_sweep
     from search.space import load_space
     from search.vocabulary import describe
 
     declared = load_space(args.space)
-    options = RunOptions(**{k: getattr(args, k) for k in (*DATA_SETTINGS, "seed")})
+    options = RunOptions(settings=given_settings(args))
     space = with_options(declared, options, args.space)
     values = field_values(args.fields)
     config = configuration(space, point=args.point, **values)

@@ -5,40 +5,41 @@ from __future__ import annotations
 
 import argparse
 
-from search.cli.option_types import (
-    columns,
-    duration,
-    non_negative_int,
-    positive_int,
-    seasons,
-    split_point,
-    test_part,
-)
+from search.cli.option_types import duration, growth, positive_int
+from search.environment import ARTIFACTS, FORKSERVER, RECYCLE_GROWTH, STORAGE, Variable
+from search.events import DEFAULT_RECYCLE_GROWTH
+
+
+def setting_option(parser: argparse.ArgumentParser, name: str) -> None:
+    """The option that changes the setting ``name`` of a space, as its row in
+    ``search.settings.SETTINGS`` declares it: its word, its one check, its help."""
+    from search.settings import SETTINGS
+
+    parser.add_argument(
+        f"--{name.replace('_', '-')}",
+        type=_setting_word(name),
+        metavar=SETTINGS[name].metavar,
+        help=SETTINGS[name].help.replace("%", "%%"),
+    )
+
+
+def _setting_word(name: str):
+    from search.settings import parse_option
+
+    def word(text: str) -> object:
+        try:
+            return parse_option(name, text)
+        except ValueError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+
+    word.__name__ = name  # argparse names the type in some of its messages
+    return word
 
 
 def search_options(parser: argparse.ArgumentParser) -> None:
     """The options that shape a search, shared by ``run`` and ``submit``."""
-    from search.names import PRUNERS, TUNERS
-
-    parser.add_argument("--trials", type=positive_int, help="trials for the whole study")
-    parser.add_argument("--epochs", type=positive_int, help="the most epochs a trial trains")
-    parser.add_argument("--tuner", choices=TUNERS, help="the search algorithm")
-    parser.add_argument("--pruner", choices=PRUNERS, help="stop poor trials early (Optuna pruners)")
-    parser.add_argument("--seed", type=non_negative_int, help="the run's seed")
-    parser.add_argument(
-        "--folds",
-        type=positive_int,
-        metavar="K",
-        help="rolling-origin validation: cut the validation part into K blocks, each "
-        "forecast by a model trained on everything before it (default 1)",
-    )
-    parser.add_argument(
-        "--horizon",
-        type=positive_int,
-        metavar="H",
-        help="forecast H steps at once from every origin, one output per step; the MAE "
-        "averages the steps (default 1)",
-    )
+    for name in ("trials", "epochs", "tuner", "pruner", "seed", "folds", "horizon"):
+        setting_option(parser, name)
     data_options(parser, split=True)
     parser.add_argument("--study", metavar="NAME", help="the study's name (default: the space's)")
     parser.add_argument(
@@ -62,9 +63,7 @@ def search_options(parser: argparse.ArgumentParser) -> None:
 def from_database(parser: argparse.ArgumentParser) -> None:
     """``--storage``, ``--study`` and ``--artifacts``: read a run from its database, on a
     machine that may have run none of it."""
-    parser.add_argument(
-        "--storage", metavar="URL", help="the study's storage, if not the run's own"
-    )
+    storage_option(parser, "the run's own, as its run.json names it")
     parser.add_argument(
         "--study",
         metavar="NAME",
@@ -74,59 +73,64 @@ def from_database(parser: argparse.ArgumentParser) -> None:
     artifacts_option(parser)
 
 
+def storage_option(parser: argparse.ArgumentParser, default: str) -> None:
+    """``--storage``; ``default`` says what the command takes without it."""
+    parser.add_argument(
+        "--storage",
+        metavar="URL",
+        default=STORAGE.value(),
+        help="an Optuna storage URL, such as postgresql://user@host:5432/dbname or "
+        f"sqlite:///results/study.db (default: {_environment(STORAGE)}{default})",
+    )
+
+
 def artifacts_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--artifacts",
         metavar="DIR",
+        default=ARTIFACTS.value(),
         help="a folder for Optuna's artifact store, shared by every machine: best models "
-        "and learning curves are kept there beside their trials (or set SEARCH_ARTIFACTS)",
+        f"and learning curves are kept there beside their trials (default: "
+        f"{_environment(ARTIFACTS)}none)",
     )
 
 
-def data_options(parser: argparse.ArgumentParser, *, split: bool) -> None:
-    """The options that choose a series: ``--data``, ``--column``, ``--time-column``,
-    ``--split`` (where the validation part starts), ``--test`` (the test part),
-    ``--season``, ``--fill``, ``--features`` and ``--known``."""
-    from search.names import FILLS
+def worker_process_options(parser: argparse.ArgumentParser) -> None:
+    """How worker processes are started and handed over: ``--forkserver`` and
+    ``--recycle-growth``."""
+    parser.add_argument(
+        "--forkserver",
+        metavar="SOCKET",
+        default=FORKSERVER.value(),
+        help="fork worker processes from the forkserver listening on this socket, already "
+        f"TensorFlow-ready (default: {_environment(FORKSERVER)}start one)",
+    )
+    parser.add_argument(
+        "--recycle-growth",
+        type=growth,
+        metavar="FRACTION",
+        default=RECYCLE_GROWTH.value() or str(DEFAULT_RECYCLE_GROWTH),
+        help="a worker whose memory grows by this fraction beyond what it held after its "
+        "first trial hands over to a fresh process; 'off' for never (default: "
+        f"{_environment(RECYCLE_GROWTH)}{DEFAULT_RECYCLE_GROWTH})",
+    )
 
-    parser.add_argument("--data", metavar="FILE.csv", help="a CSV file, or a built-in series name")
-    parser.add_argument("--column", metavar="NAME", help="the CSV column to forecast")
-    parser.add_argument("--time-column", metavar="NAME", help="the CSV column of time stamps")
-    if split:
-        parser.add_argument(
-            "--split",
-            type=split_point,
-            metavar="N",
-            help="first validation row, or training fraction such as 0.7 (CSV default: the "
-            "20 %% of the series before the test part validates)",
-        )
-        parser.add_argument(
-            "--test",
-            type=test_part,
-            metavar="N",
-            help="the test part at the end, which nothing trains or selects on: rows, or a "
-            "fraction such as 0.1 (CSV default 0.1; none for the built-in series); 0 for none",
-        )
-        parser.add_argument(
-            "--season",
-            type=seasons,
-            metavar="PERIODS",
-            help="seasonal periods in steps, such as 7 or 48,336, or none (default: from the "
-            "time stamps' frequency; 365 for the built-in series)",
-        )
-    parser.add_argument("--fill", choices=FILLS, help="fill missing values and time gaps")
-    if split:
-        parser.add_argument(
-            "--features",
-            type=columns,
-            metavar="COLUMNS",
-            help="exogenous CSV columns the models read beside the values, such as "
-            "temperature,price; each needs a value at every time step",
-        )
-        parser.add_argument(
-            "--known",
-            type=columns,
-            metavar="COLUMNS",
-            help="those of the features known in advance (a calendar, a plan): a forecast "
-            "also reads their value at its own time",
-        )
+
+def _environment(variable: Variable) -> str:
+    """How a help text names the variable that gives an option its default, and its value
+    if it is set now."""
+    value = variable.value()
+    now = f", now {value!r}" if value is not None and variable is not STORAGE else ""
+    return f"${variable.name} if set{now}, else "
+
+
+def data_options(parser: argparse.ArgumentParser, *, split: bool) -> None:
+    """The options that choose a series: ``--data``, ``--column``, ``--time-column`` and
+    ``--fill``; with ``split``, also how it is cut into parts (``--split``, ``--test``),
+    its seasons and its exogenous columns."""
+    from search.settings import DATA_SETTINGS
+
+    cut = ("split", "test", "season", "features", "known")
+    for name in DATA_SETTINGS:
+        if split or name not in cut:
+            setting_option(parser, name)

@@ -5,16 +5,16 @@ from __future__ import annotations
 import argparse
 
 from search.cli.option_types import positive_int
-from search.cli.options import artifacts_option, search_options
+from search.cli.options import (
+    artifacts_option,
+    search_options,
+    storage_option,
+    worker_process_options,
+)
 
 
 def _storage_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--storage",
-        metavar="URL",
-        help="the queue's database, such as postgresql://user@host:5432/dbname (or set "
-        "SEARCH_STORAGE; default: sqlite:///results/queue.db for one machine)",
-    )
+    storage_option(parser, "sqlite:///results/queue.db for one machine")
 
 
 def add_service_commands(
@@ -73,6 +73,7 @@ def add_service_commands(
         help="scratch for this machine's out directories (default results/worker)",
     )
     artifacts_option(worker)
+    worker_process_options(worker)
     worker.add_argument("--quiet", action="store_true", help="print errors only")
 
     status = commands.add_parser(

@@ -32,9 +32,9 @@ def submit(args: argparse.Namespace) -> int:
 
 def worker(args: argparse.Namespace) -> int:
     from search.service import ServiceOptions, queue_url, serve
-    from search.study.artifacts import artifact_store, given_artifacts
+    from search.study.artifacts import artifact_store
 
-    artifacts = given_artifacts(args.artifacts)
+    artifacts = args.artifacts
     if artifacts is not None:
         artifact_store(artifacts)  # a folder that does not exist is refused now
     options = ServiceOptions(
@@ -46,6 +46,8 @@ def worker(args: argparse.Namespace) -> int:
         artifacts=artifacts,
         quiet=args.quiet,
         debug=args.debug,
+        forkserver=args.forkserver,
+        recycle_growth=args.recycle_growth,
     )
     return serve(options)
 
@@ -114,11 +116,12 @@ def _duration(seconds: float) -> str:
 
 
 def _existing_queue(url: str) -> str:
+    from search.environment import STORAGE
     from search.study import mask_url, sqlite_not_created
 
     if sqlite_not_created(url):
         raise UsageError(
-            f"no queue at {mask_url(url)}: submit a search first, or give --storage "
-            "(or SEARCH_STORAGE)"
+            f"no queue at {mask_url(url)}: submit a search first, or give "
+            f"{STORAGE.origin}"
         )
     return url

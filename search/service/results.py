@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from search import study as studies
+from search.environment import ARTIFACTS
 from search.names import INFO_FILE, MODEL_FILE
 from search.runs import run_identity, write_run_file
 from search.study import read_records
@@ -31,7 +32,7 @@ def bring_run(
     if not ranked or not model:
         return None
     if artifacts is None:
-        return "no artifact folder given (--artifacts or SEARCH_ARTIFACTS): no best model"
+        return f"no artifact folder given ({ARTIFACTS.origin}): no best model"
     store = artifact_store(artifacts)
     for record in ranked:
         if len(fetch_files(store, study, record.number, (MODEL_FILE, INFO_FILE), out)) == 2:

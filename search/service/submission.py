@@ -61,10 +61,9 @@ def mark_failed(study: optuna.Study, why: str) -> None:
 
 
 def queue_url(option: str | None) -> str:
-    """The queue's database: ``--storage``, else ``SEARCH_STORAGE``, else the SQLite file
-    ``results/queue.db`` for one machine."""
-    given, origin = studies.given_storage(option)
-    if given is None:
+    """The queue's database: ``--storage``, else the SQLite file ``results/queue.db`` for
+    one machine."""
+    if option is None:
         return f"sqlite:///{QUEUE_FILE.resolve()}"
-    studies.check_storage_url(given, origin)
-    return given
+    studies.check_storage_url(option)
+    return option

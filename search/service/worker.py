@@ -24,6 +24,7 @@ import optuna
 
 from search import study as studies
 from search.errors import RunInterrupted, UsageError
+from search.events import DEFAULT_RECYCLE_GROWTH
 from search.plan import Plan, RunOptions
 from search.service.queue import DONE, QueuedSearch, list_searches, next_search
 from search.service.submission import REFIT_BY, Submission, mark_failed, mark_started
@@ -51,6 +52,8 @@ class ServiceOptions:
     poll: float = POLL_SECONDS
     quiet: bool = False
     debug: bool = False
+    forkserver: str | None = None  # a running forkserver's socket; None: start one
+    recycle_growth: float | None = DEFAULT_RECYCLE_GROWTH
 
 
 def serve(options: ServiceOptions) -> int:
@@ -99,7 +102,9 @@ class _QueueWorker:
                 continue
             left = None
             if self.forkserver is None:
-                self.forkserver = Forkserver.shared_or_started(debug=options.debug)
+                self.forkserver = Forkserver.shared_or_started(
+                    options.forkserver, debug=options.debug
+                )
             try:
                 signum = _work_on(chosen, options, self.first_worker, self.forkserver)
             except UsageError as exc:
@@ -141,6 +146,7 @@ def plan_from_study(
     artifacts: str | None,
     quiet: bool,
     stand_by: bool = True,
+    recycle_growth: float | None = DEFAULT_RECYCLE_GROWTH,
 ) -> Plan:
     """The plan of the queued search ``name``, built from its study alone; ``stand_by``:
     whether its workers wait for other workers' last trials once its budget is spent."""
@@ -169,6 +175,7 @@ def plan_from_study(
         grace=submission.grace,
         quiet=quiet,
         stand_by=stand_by,
+        recycle_growth=recycle_growth,
     )
     return Plan(space, text, series, out, storage_url, name, options, identity)
 
@@ -192,6 +199,7 @@ def _work_on(
         # Taken for room, it is left as soon as its budget is spent, for the next search;
         # taken with none (all its trials are running), it waits to run their retries.
         stand_by=not chosen.has_room,
+        recycle_growth=options.recycle_growth,
     )
     study = start_run(plan, debug=options.debug)
     started = mark_started(study)

@@ -4,13 +4,13 @@ model builder; the space, the command line and the checks read this table."""
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from search.data import SCALINGS
 from search.errors import SpaceError
+from search.kinds import is_int, is_number
 from search.space.dimensions import Auto, Boolean, Choice, Dimension, Float, Int
 from search.vocabulary import CELL_ALIASES, CELLS, LOSSES, OPTIMIZERS, TRANSFORMS
 
@@ -157,13 +157,3 @@ def _canonical(field: str, value: Any) -> Any:
         return float(value)
     return value
 
-
-def is_int(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
-def is_number(value: Any) -> bool:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return False
-    # A Python int is finite however large; math.isfinite would overflow converting it.
-    return isinstance(value, int) or math.isfinite(value)

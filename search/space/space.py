@@ -6,21 +6,22 @@ import difflib
 import hashlib
 import inspect
 import json
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from search.data import DataSource
 from search.errors import SpaceError
-from search.names import (
+from search.kinds import is_int
+from search.names import DRAWING_SAMPLERS, KERAS_TUNER_ALGORITHMS
+from search.settings import (
     DATA_SETTINGS,
-    DRAWING_SAMPLERS,
-    KERAS_TUNER_ALGORITHMS,
+    LATER_DEFAULTS,
     RESULT_KEYS,
-    RESULT_SETTINGS,
+    SETTINGS,
+    check_settings,
 )
 from search.space.dimensions import Auto, Dimension
-from search.space.fields import LATER_FIELDS, SEARCHABLE, checked, is_int
-from search.space.settings import LATER_DEFAULTS, check_settings
+from search.space.fields import LATER_FIELDS, SEARCHABLE, checked
 from search.stopping import parse_duration
 
 _NONE = object()
@@ -33,12 +34,9 @@ class Space:
     """A search space for recurrent forecasters, written as a configuration.
 
     Every searchable field (``search.space.fields.SEARCHABLE``) takes a plain value (fixed)
-    or a dimension: ``Int``, ``Float``, ``Choice`` or ``Boolean``. Defaults: cell ``lstm``,
-    depth 1, units 32, not bidirectional, dropout 0, optimizer ``adam`` (``sgd`` uses
-    momentum 0.9), learning rate 1e-3, loss ``huber``, batch 32, window 20, scaling
-    ``standard``; and what the model sees beside its window and how it is shaped around it
-    (``search.inputs``): no seasonal lags, no calendar, the data's features, no transform,
-    no convolutional front end (kernel 3 when there is one), no linear skip.
+    or a dimension: ``Int``, ``Float``, ``Choice`` or ``Boolean``; every setting
+    (``search.settings.SETTINGS``: the data and its parts, epochs, the tuner, ...) a plain
+    value. Both tables give the defaults.
 
     When depth varies (or is above 1), each layer has its own units: ``units_1`` …
     ``units_<depth>``, active only where the layer exists; ``units_per_layer=False``
@@ -46,61 +44,41 @@ class Space:
 
     ``points`` maps names to fixed configurations, tried one by one; ``build_model(hp)``
     replaces the built-in model for architectures the declared form can't express: it
-    returns a compiled model reading ``(window, 1)`` windows. ``features`` and ``known`` name
-    a CSV's exogenous columns; ``horizon`` is how many steps each forecast covers.
-    ``jit_compile``: ``"auto"`` trains with XLA only a trial that lasts or whose epochs are
-    slow (see ``search.model.XLA_AFTER_EPOCHS`` and ``XLA_AFTER_SECONDS``), True from its
-    first epoch, False never.
+    returns a compiled model reading ``(window, 1)`` windows.
     """
 
     def __init__(
         self,
         *,
-        name: str = "space",
         description: str = "",
-        data: str = "course-exercise",
-        column: str | None = None,
-        time_column: str | None = None,
-        split: int | float | None = None,
-        test: int | float | None = None,
-        fill: str | None = None,
-        season: int | Sequence[int] | None = None,
-        features: Sequence[str] | None = (),
-        known: Sequence[str] | None = (),
-        folds: int = 1,
-        horizon: int = 1,
-        units_per_layer: bool = True,
         points: Mapping[str, Mapping[str, Any]] | None = None,
         build_model: Callable[[kt.HyperParameters], Any] | None = None,
-        epochs: int = 100,
-        patience: int | None = 10,
-        seed: int = 42,
-        target: float | None = None,
-        tuner: str = "tpe",
-        pruner: str | None = None,
-        trials: int = 20,
-        budget: str | float | None = None,
-        max_failures: int = 5,
-        jit_compile: bool | str = "auto",
-        **fields: Any,
+        **values: Any,
     ):
-        unknown = sorted(set(fields) - set(SEARCHABLE))
+        unknown = sorted(set(values) - set(SEARCHABLE) - set(SETTINGS))
         if unknown:
-            known = [*SEARCHABLE, *inspect.signature(Space.__init__).parameters]
+            known = [*SEARCHABLE, *SETTINGS, "description", "points", "build_model"]
             close = difflib.get_close_matches(unknown[0], known, n=1)
             hint = f"; did you mean {close[0]!r}?" if close else ""
             raise SpaceError(f"unknown field{hint}", field=unknown[0])
-        settings = {k: v for k, v in locals().items() if k not in ("self", "fields", "unknown")}
+        fields = {k: v for k, v in values.items() if k in SEARCHABLE}
+        settings = {name: values.get(name, s.default) for name, s in SETTINGS.items()}
         for setting in ("features", "known"):  # a name alone, a sequence, or None for none
             value = settings[setting]
             value = [value] if isinstance(value, str) else value
             settings[setting] = list(value) if isinstance(value, (list, tuple)) else (value or [])
-        self._arguments = {**settings, **fields}
-        self.name = name
+        self._arguments = {
+            **settings,
+            "description": description,
+            "points": points,
+            "build_model": build_model,
+            **fields,
+        }
+        self.name = settings["name"]
         self.description = description
         self.build_model = build_model
-        self.units_per_layer = units_per_layer
-        check_settings(self._arguments)
+        self.units_per_layer = settings["units_per_layer"]
+        check_settings(settings)
         self.fields: dict[str, Any] = {}
         for field, spec in SEARCHABLE.items():
             if build_model is not None and spec.model and field in fields:
@@ -296,17 +274,7 @@ class Space:
             "points": self.points,
             "build_model": _source(self.build_model),
         }
-        for name in (
-            *RESULT_SETTINGS,
-            "target",
-            "tuner",
-            "pruner",
-            "trials",
-            "budget",
-            "max_failures",
-            "jit_compile",
-        ):
-            config[name] = self._arguments[name]
+        config.update({name: self._arguments[name] for name in SETTINGS})
         return config
 
     def fingerprint(self) -> str:

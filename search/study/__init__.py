@@ -9,18 +9,15 @@ from search.study.retries import duplicate_retry, retry, retry_once
 from search.study.storage import close_storages, open_storage
 from search.study.studies import create_study, delete_study, load_study
 from search.study.urls import (
-    STORAGE_ENV,
     STUDY_FILE,
     check_storage_url,
     default_storage_url,
-    given_storage,
     mask_url,
     sqlite_file,
     sqlite_not_created,
 )
 
 __all__ = [
-    "STORAGE_ENV",
     "STUDY_FILE",
     "CancelWatch",
     "Heartbeat",
@@ -35,7 +32,6 @@ __all__ = [
     "default_storage_url",
     "delete_study",
     "duplicate_retry",
-    "given_storage",
     "load_study",
     "mask_url",
     "open_storage",

@@ -2,13 +2,12 @@
 learning curve, and the model of each trial that was the best when it finished, so that a
 machine that ran none of the trials can take the best model from one place.
 
-The store is a folder every machine shares (``--artifacts`` or ``SEARCH_ARTIFACTS``);
+The store is a folder every machine shares (``--artifacts``);
 optuna-dashboard shows its files beside the trials when given the same folder.
 """
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import optuna
@@ -20,13 +19,6 @@ from optuna.artifacts import (
 )
 
 from search.errors import UsageError
-
-ARTIFACTS_ENV = "SEARCH_ARTIFACTS"
-
-
-def given_artifacts(option: str | None) -> str | None:
-    """The artifact folder the user gave (``--artifacts``, else ``SEARCH_ARTIFACTS``)."""
-    return option or os.environ.get(ARTIFACTS_ENV) or None
 
 
 def artifact_store(path: str) -> FileSystemArtifactStore:

@@ -12,7 +12,7 @@ import optuna
 
 from search.data import DataSource
 from search.errors import UsageError
-from search.names import RESULT_KEYS
+from search.settings import RESULT_KEYS
 from search.study.records import RUN
 from search.yardstick import Yardstick
 

@@ -3,18 +3,16 @@ and which URLs are refused before anything is written."""
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from search.environment import STORAGE
 from search.errors import StorageError
 
 STUDY_FILE = "study.db"
-# A storage URL for every command that does not give --storage.
-STORAGE_ENV = "SEARCH_STORAGE"
 
 
 def default_storage_url(out_dir: str | Path) -> str:
@@ -34,18 +32,10 @@ def mask_url(url: str) -> str:
         return re.sub(r".*@", "***@", url)
 
 
-def given_storage(option: str | None) -> tuple[str | None, str]:
-    """The storage URL the user gave (``--storage``, else ``SEARCH_STORAGE``) and where it
-    came from, for messages; None when they gave none."""
-    if option:
-        return option, "--storage"
-    return os.environ.get(STORAGE_ENV) or None, STORAGE_ENV
-
-
-def check_storage_url(url: str, origin: str) -> None:
-    """Refuse a malformed storage URL, naming where it came from and showing it as given,
-    with any password hidden; and an SQLite file in a folder that does not exist, before
-    anything is written."""
+def check_storage_url(url: str) -> None:
+    """Refuse a malformed storage URL, showing it as given with any password hidden; and an
+    SQLite file in a folder that does not exist, before anything is written."""
+    origin = STORAGE.origin
     try:
         make_url(url)
     except (ArgumentError, ValueError):

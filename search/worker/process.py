@@ -35,7 +35,6 @@ from search.events import (
     PipeEvents,
     Ready,
     TrialEnded,
-    recycle_growth,
 )
 
 if TYPE_CHECKING:
@@ -87,7 +86,7 @@ def main(argv: list[str] | None = None) -> int:
     from search.stopping import Stopper
     from search.worker.loop import SearchLoop
 
-    events = _WorkerEvents(os.fdopen(args.events_fd, "w"))
+    events = _WorkerEvents(os.fdopen(args.events_fd, "w"), job.plan.options.recycle_growth)
     stopper = Stopper()
     stopper.deadline = job.deadline
     stopper.install()
@@ -124,13 +123,11 @@ class _WorkerEvents(PipeEvents):
     """Tells the supervisor what the tuner does, and decides when memory has grown enough
     for a fresh process to take over."""
 
-    def __init__(self, stream: Any):
+    def __init__(self, stream: Any, limit: float | None):
         super().__init__(stream)
         self.stopper: Stopper | None = None
         self._baseline: float | None = None
-        # Read here, not when the module is imported: a forkserver imports it once for
-        # every worker it forks, each with its own run's environment.
-        self._limit = recycle_growth()
+        self._limit = limit
 
     def trial_ended(self, number: int, worker: int = 0) -> None:
         memory = resident_megabytes()

@@ -1,8 +1,8 @@
 """Starting worker processes: forked by a forkserver (see ``search.worker.forkserver``).
 
 A run (its batch of spaces) and a service worker (its queue of searches) each start one
-forkserver and fork every worker of every search from it, unless ``SEARCH_FORKSERVER``
-names one already running (a socket path: a test session keeps one warm for all its runs).
+forkserver and fork every worker of every search from it, unless ``--forkserver`` names one
+already running (a socket path: a test session keeps one warm for all its runs).
 No TensorFlow here: the supervisor stays small.
 """
 
@@ -19,7 +19,6 @@ import tempfile
 import time
 from typing import IO
 
-FORKSERVER_ENV = "SEARCH_FORKSERVER"
 # A forkserver binds its socket under this suffix and renames it once listening.
 BINDING_SUFFIX = ".new"
 
@@ -49,8 +48,8 @@ class Forkserver:
         return cls(path, process)
 
     def _wait_listening(self) -> None:
-        """Wait until the forkserver listens on its socket (one started here, or named by
-        ``SEARCH_FORKSERVER`` and perhaps started a moment ago)."""
+        """Wait until the forkserver listens on its socket (one started here, or one given
+        and perhaps started a moment ago)."""
         deadline = time.monotonic() + _LISTEN_SECONDS
         while not os.path.exists(self.path):
             ended = self.process is not None and self.process.poll() is not None
@@ -61,9 +60,8 @@ class Forkserver:
             time.sleep(0.01)
 
     @classmethod
-    def shared_or_started(cls, *, debug: bool = False) -> Forkserver:
-        """The forkserver ``SEARCH_FORKSERVER`` names, else a new one (``start``)."""
-        path = os.environ.get(FORKSERVER_ENV)
+    def shared_or_started(cls, path: str | None, *, debug: bool = False) -> Forkserver:
+        """The forkserver listening on ``path``, else a new one (``start``)."""
         return cls(path) if path else cls.start(debug=debug)
 
     def spawn(
