@@ -66,7 +66,8 @@ SEARCHABLE: dict[str, Field] = {
     "units": Field(
         int, 32, _within(1, 4096, "must be 1 to 4096"), (Int, Choice), True,
         "Units per recurrent layer; when depth varies or is above 1, each layer has its own "
-        "(`units_1` … `units_<depth>`) unless the space sets `units_per_layer=False`.",
+        "(`units_1` … `units_<depth>`, active only where the layer exists) unless the space "
+        "sets `units_per_layer=False`.",
     ),
     "bidirectional": Field(
         bool, False, _any, (Boolean, Choice), True,
@@ -153,7 +154,8 @@ SEARCHABLE: dict[str, Field] = {
     "extra_units": Field(
         int, 0, _within(0, 4096, "must be 0 (none) to 4096"), (Int, Choice), True,
         "A ReLU layer of this many units on the inputs beside the window (lags, calendar, "
-        "known values), beside their linear path; 0 for none.",
+        "known values), concatenated with their linear path so that the network reads them "
+        "nonlinearly too; 0 for none.",
     ),
 }
 # fmt: on
