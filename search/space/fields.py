@@ -40,49 +40,125 @@ def _one_of(names: tuple[str, ...], aliases: Mapping[str, str] | None = None):
 @dataclass(frozen=True)
 class Field:
     """One searchable field: the ``kind`` of its values, its ``default``, a ``check`` that
-    returns what is wrong with a value (or None), the ``dimensions`` that may vary it, and
-    whether it belongs to the built-in ``model`` (and so not beside a custom build_model)."""
+    returns what is wrong with a value (or None), the ``dimensions`` that may vary it,
+    whether it belongs to the built-in ``model`` (and so not beside a custom build_model),
+    and a one-sentence ``help`` for the documentation (``search.space.reference``)."""
 
     kind: type
     default: Any
     check: Callable[[Any], str | None]
     dimensions: tuple[type, ...]
     model: bool
+    help: str = ""
 
 
+# One row per field; its help text is the field's line in the documentation's reference.
+# fmt: off
 SEARCHABLE: dict[str, Field] = {
-    "cell": Field(str, "lstm", _one_of(CELLS, CELL_ALIASES), (Choice,), True),
-    "depth": Field(int, 1, _within(1, 8, "must be 1 to 8"), (Int, Choice), True),
-    "units": Field(int, 32, _within(1, 4096, "must be 1 to 4096"), (Int, Choice), True),
-    "bidirectional": Field(bool, False, _any, (Boolean, Choice), True),
-    "dropout": Field(float, 0.0, _unit_interval, (Float, Choice), True),
-    "optimizer": Field(str, "adam", _one_of(OPTIMIZERS), (Choice,), True),
-    "momentum": Field(float, 0.9, _unit_interval, (Float, Choice), True),
+    "cell": Field(
+        str, "lstm", _one_of(CELLS, CELL_ALIASES), (Choice,), True,
+        'The recurrent cell: `"rnn"` (SimpleRNN), `"lstm"` or `"gru"`.',
+    ),
+    "depth": Field(
+        int, 1, _within(1, 8, "must be 1 to 8"), (Int, Choice), True,
+        "Stacked recurrent layers, 1 to 8.",
+    ),
+    "units": Field(
+        int, 32, _within(1, 4096, "must be 1 to 4096"), (Int, Choice), True,
+        "Units per recurrent layer; when depth varies or is above 1, each layer has its own "
+        "(`units_1` … `units_<depth>`, active only where the layer exists) unless the space "
+        "sets `units_per_layer=False`.",
+    ),
+    "bidirectional": Field(
+        bool, False, _any, (Boolean, Choice), True,
+        "Wrap each recurrent layer in `Bidirectional`.",
+    ),
+    "dropout": Field(
+        float, 0.0, _unit_interval, (Float, Choice), True,
+        "Dropout after each recurrent layer, at least 0 and below 1.",
+    ),
+    "optimizer": Field(
+        str, "adam", _one_of(OPTIMIZERS), (Choice,), True,
+        '`"adam"`, `"adamw"`, `"rmsprop"` or `"sgd"`.',
+    ),
+    "momentum": Field(
+        float, 0.9, _unit_interval, (Float, Choice), True,
+        "SGD's momentum, used only where the optimizer is `sgd`.",
+    ),
     "learning_rate": Field(
-        float,
-        1e-3,
-        lambda v: None if 0 < v < 10 else "must be above 0 and below 10",
-        (Float, Choice, Auto),
-        True,
+        float, 1e-3, lambda v: None if 0 < v < 10 else "must be above 0 and below 10",
+        (Float, Choice, Auto), True,
+        'The rate: `Float(..., log=True)` for a range, or `"auto"` / `Auto(decades=1)` for '
+        "a rate found by the learning-rate range test.",
     ),
-    "loss": Field(str, "huber", _one_of(LOSSES), (Choice,), True),
-    "batch_size": Field(int, 32, _within(1, 65536, "must be 1 to 65536"), (Int, Choice), False),
-    "window": Field(int, 20, _within(1, 100000, "must be 1 or more"), (Int, Choice), False),
-    "scaling": Field(str, "standard", _one_of(SCALINGS), (Choice,), False),
+    "loss": Field(
+        str, "huber", _one_of(LOSSES), (Choice,), True,
+        '`"huber"`, `"mse"` or `"mae"`.',
+    ),
+    "batch_size": Field(
+        int, 32, _within(1, 65536, "must be 1 to 65536"), (Int, Choice), False,
+        "Windows per training batch.",
+    ),
+    "window": Field(
+        int, 20, _within(1, 100000, "must be 1 or more"), (Int, Choice), False,
+        "How many past values the model reads to forecast the next one.",
+    ),
+    "scaling": Field(
+        str, "standard", _one_of(SCALINGS), (Choice,), False,
+        '`"standard"`: standardised with the mean and deviation of the training part; '
+        '`"course"`: raw values as in the course, the output multiplied by 100 by a '
+        "`Rescaling` layer.",
+    ),
     # What a model sees beside its window (search.inputs) and how it is shaped around it.
-    "seasonal_lags": Field(bool, False, _any, (Boolean, Choice), True),
-    "seasons_back": Field(int, 2, _within(1, 20, "must be 1 to 20"), (Int, Choice), True),
-    "lag_width": Field(int, 1, _within(0, 60, "must be 0 to 60"), (Int, Choice), True),
-    "calendar": Field(bool, False, _any, (Boolean, Choice), True),
-    "exogenous": Field(bool, True, _any, (Boolean, Choice), True),
-    "transform": Field(str, "none", _one_of(TRANSFORMS), (Choice,), True),
-    "conv_filters": Field(
-        int, 0, _within(0, 4096, "must be 0 (none) to 4096"), (Int, Choice), True
+    "seasonal_lags": Field(
+        bool, False, _any, (Boolean, Choice), True,
+        "Also read the values around one or more seasons back (ks-w to ks+w for each season "
+        "s, k from 1 to `seasons_back`, w the `lag_width`), beside the window.",
     ),
-    "conv_kernel": Field(int, 3, _within(1, 64, "must be 1 to 64"), (Int, Choice), True),
-    "linear_skip": Field(bool, False, _any, (Boolean, Choice), True),
-    "extra_units": Field(int, 0, _within(0, 4096, "must be 0 (none) to 4096"), (Int, Choice), True),
+    "seasons_back": Field(
+        int, 2, _within(1, 20, "must be 1 to 20"), (Int, Choice), True,
+        "How many seasons back the seasonal lags reach.",
+    ),
+    "lag_width": Field(
+        int, 1, _within(0, 60, "must be 0 to 60"), (Int, Choice), True,
+        "How many values either side of each season back are read: 1 reads ks-1, ks and "
+        "ks+1, 0 only ks.",
+    ),
+    "calendar": Field(
+        bool, False, _any, (Boolean, Choice), True,
+        "Also read the phase of the forecast's time within each season (time of day, day of "
+        "week, day of year), as a sine and cosine pair.",
+    ),
+    "exogenous": Field(
+        bool, True, _any, (Boolean, Choice), True,
+        "Read the data's feature columns (`features=`), if it has any.",
+    ),
+    "transform": Field(
+        str, "none", _one_of(TRANSFORMS), (Choice,), True,
+        '`"none"`, `"difference"` (forecast the change from the last value) or '
+        '`"seasonal_difference"` (the change from one season back).',
+    ),
+    "conv_filters": Field(
+        int, 0, _within(0, 4096, "must be 0 (none) to 4096"), (Int, Choice), True,
+        "A causal `Conv1D` of this many filters before the recurrent layers; 0 for none.",
+    ),
+    "conv_kernel": Field(
+        int, 3, _within(1, 64, "must be 1 to 64"), (Int, Choice), True,
+        "The kernel size of that `Conv1D`.",
+    ),
+    "linear_skip": Field(
+        bool, False, _any, (Boolean, Choice), True,
+        "Add a linear function of every input to the network's output, trained with it; it "
+        "starts at the least-squares fit, so a model starts as a linear autoregression.",
+    ),
+    "extra_units": Field(
+        int, 0, _within(0, 4096, "must be 0 (none) to 4096"), (Int, Choice), True,
+        "A ReLU layer of this many units on the inputs beside the window (lags, calendar, "
+        "known values), concatenated with their linear path so that the network reads them "
+        "nonlinearly too; 0 for none.",
+    ),
 }
+# fmt: on
 
 # Fields added after the first version: a space's fingerprint leaves them out while they
 # hold their defaults, so that runs made before them still resume.
