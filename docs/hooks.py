@@ -2,8 +2,7 @@
 
 A page that holds ``<!-- fields-table -->`` gets the table of the space's searchable fields
 (``search.space.reference.fields_table``) in its place; ``<!-- settings-table -->`` gets
-the table of its settings (``settings_table``) where that function exists, or a pointer to
-the module that lists them."""
+the table of its settings (``settings_table``)."""
 
 from __future__ import annotations
 
@@ -17,7 +16,6 @@ if str(ROOT) not in sys.path:
 
 FIELDS_MARKER = "<!-- fields-table -->"
 SETTINGS_MARKER = "<!-- settings-table -->"
-NO_SETTINGS_TABLE = "The settings are listed in `search/space/settings.py`."
 
 
 def on_page_markdown(markdown: str, page, config, files) -> str:
@@ -28,7 +26,5 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
     if FIELDS_MARKER in markdown:
         markdown = markdown.replace(FIELDS_MARKER, reference.fields_table())
     if SETTINGS_MARKER in markdown:
-        settings_table = getattr(reference, "settings_table", None)
-        table = settings_table() if settings_table is not None else NO_SETTINGS_TABLE
-        markdown = markdown.replace(SETTINGS_MARKER, table)
+        markdown = markdown.replace(SETTINGS_MARKER, reference.settings_table())
     return markdown

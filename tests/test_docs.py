@@ -13,8 +13,9 @@ import pytest
 from conftest import REPO
 
 from search.data import SCALINGS
+from search.settings import SETTINGS
 from search.space.fields import SEARCHABLE
-from search.space.reference import fields_table
+from search.space.reference import fields_table, settings_table
 from search.vocabulary import CELLS, LOSSES, OPTIMIZERS, TRANSFORMS
 
 README_MAX_LINES = 200
@@ -37,6 +38,16 @@ def test_the_fields_table_has_one_row_for_every_searchable_field():
     for name, cells in rows.items():
         assert len(cells) == 6, name
         assert cells[-1] == " ".join(SEARCHABLE[name].help.split())
+
+
+def test_the_settings_table_has_one_row_for_every_setting_with_its_option():
+    rows = _table_rows(settings_table())
+    assert list(rows) == list(SETTINGS)
+    for name, cells in rows.items():
+        assert len(cells) == 6, name
+        option = f"`--{name.replace('_', '-')}`" if SETTINGS[name].option else ""
+        assert cells[3] == option, name
+        assert cells[-1] == " ".join(SETTINGS[name].help.split())
 
 
 def test_every_searchable_field_has_a_one_sentence_help():

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from search.settings import SETTINGS
 from search.space.fields import SEARCHABLE, Field
 
 
@@ -21,6 +22,27 @@ def fields_table() -> str:
             _dimensions(field),
             "yes" if field.model else "no",
             field.help,
+        )
+        rows.append("| " + " | ".join(_cell(c) for c in cells) + " |")
+    return "\n".join(rows) + "\n"
+
+
+def settings_table() -> str:
+    """One row per setting: its name, type, default, the command-line option that changes
+    it, whether runs that differ in it may resume each other, and its help text."""
+    rows = [
+        "| setting | type | default | option | a run resumes another only if equal | what it is |",
+        "|---|---|---|---|---|---|",
+    ]
+    for name, setting in SETTINGS.items():
+        default = list(setting.default) if isinstance(setting.default, tuple) else setting.default
+        cells = (
+            f"`{name}`",
+            setting.kind,
+            f"`{_literal(default)}`",
+            f"`--{name.replace('_', '-')}`" if setting.option else "",
+            "yes" if setting.result else "no",
+            setting.help,
         )
         rows.append("| " + " | ".join(_cell(c) for c in cells) + " |")
     return "\n".join(rows) + "\n"
