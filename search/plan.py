@@ -6,7 +6,7 @@ from __future__ import annotations
 import itertools
 import json
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -64,12 +64,13 @@ class RunOptions:
 class Plan:
     """A run checked and ready: nothing has been written yet.
 
-    ``space_text`` is the space file's text as it was read: pickled with the plan for a
-    worker, which builds its space from it (a ``Space`` holds the file's functions, which
-    do not pickle).
+    ``space_text`` is the space file's text as it was read; the plan's ``space`` is made
+    from it and the command line's changes (``identity.overrides``), the same way wherever
+    the plan is: where it was checked, in a service worker that read it from the study, in
+    a worker process handed its ``state``. A ``Space`` holds the file's functions, which do
+    not pickle; the state holds none.
     """
 
-    space: Space = field(repr=False)
     space_text: str = field(repr=False)
     series: Series = field(repr=False)
     out: Path
@@ -107,15 +108,16 @@ class Plan:
             on_stale=studies.retry_once,
         )
 
-    def __getstate__(self) -> dict[str, Any]:
-        return {k: v for k, v in self.__dict__.items() if k != "space"}
-
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__dict__.update(state)
+    @cached_property
+    def space(self) -> Space:
         declared = space_from_text(self.space_text, self.identity.space_file)
-        self.space = (
-            declared.replace(**self.identity.overrides) if self.identity.overrides else declared
-        )
+        changes = self.identity.overrides
+        return declared.replace(**changes) if changes else declared
+
+    def state(self) -> dict[str, Any]:
+        """What a worker process is handed: plain values, from which ``Plan(**state)``
+        is this plan again."""
+        return {f.name: getattr(self, f.name) for f in fields(self)}
 
 
 @dataclass(frozen=True)
@@ -159,9 +161,7 @@ def plan_run(space_path: str | Path, options: RunOptions) -> Plan:
     checked = check_search(space_path, options)
     out = Path(options.out) if options.out else default_out(checked.declared, options)
     _check_writable(out)
-    if options.storage is not None:
-        studies.check_storage_url(options.storage)
-    storage_url = options.storage or studies.default_storage_url(out)
+    storage_url = studies.resolve_storage(options.storage, studies.default_storage_url(out))
     if options.workers > 1 and checked.space.uses_keras_tuner_algorithm:
         raise UsageError(
             f"--workers {options.workers}: Keras Tuner's {checked.tuner!r} keeps its state in "
@@ -171,7 +171,6 @@ def plan_run(space_path: str | Path, options: RunOptions) -> Plan:
     if options.artifacts:
         artifact_store(options.artifacts)  # a folder that does not exist is refused now
     plan = Plan(
-        checked.space,
         checked.space_text,
         checked.series,
         out,

@@ -125,7 +125,7 @@ def supervise(
     progress.print(heading)
 
     def job(worker: int) -> bytes:
-        return WorkerJob(plan, first_worker + worker, deadline, debug).encode()
+        return WorkerJob.of(plan, first_worker + worker, deadline, debug).encode()
 
     supervisor = Supervisor(
         job,

@@ -50,10 +50,8 @@ def load_run(out: str | Path, storage: str | None = None) -> optuna.Study:
     """The study of the run in ``out``, found through its ``run.json``."""
     out = Path(out)
     info = _run_file(out)
-    url = storage or info.get("storage")
-    if url is None:
-        url = studies.default_storage_url(out)
-    elif "***" in url:
+    url = studies.resolve_storage(storage, info.get("storage") or studies.default_storage_url(out))
+    if "***" in url:
         raise UsageError(
             f"{out}: the run's storage {url} needs its password; give the URL with "
             f"{STORAGE.origin}"

@@ -63,7 +63,4 @@ def mark_failed(study: optuna.Study, why: str) -> None:
 def queue_url(option: str | None) -> str:
     """The queue's database: ``--storage``, else the SQLite file ``results/queue.db`` for
     one machine."""
-    if option is None:
-        return f"sqlite:///{QUEUE_FILE.resolve()}"
-    studies.check_storage_url(option)
-    return option
+    return studies.resolve_storage(option, f"sqlite:///{QUEUE_FILE.resolve()}")

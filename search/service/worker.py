@@ -28,7 +28,6 @@ from search.events import DEFAULT_RECYCLE_GROWTH
 from search.plan import Plan, RunOptions
 from search.service.queue import DONE, QueuedSearch, list_searches, next_search
 from search.service.submission import REFIT_BY, Submission, mark_failed, mark_started
-from search.space import space_from_text
 from search.study.contents import kept_series, kept_space
 from search.study.identity import RunIdentity
 from search.worker.spawn import Forkserver
@@ -158,14 +157,6 @@ def plan_from_study(
     series = kept_series(study)
     if submission is None or identity is None or text is None or series is None:
         raise UsageError(f"study {name!r} is not a queued search (submit it with search submit)")
-    space = space_from_text(text, submission.space_file)
-    if identity.overrides:
-        space = space.replace(**identity.overrides)
-    if space.fingerprint() != identity.space_fingerprint:
-        raise UsageError(
-            f"its space {submission.space_file} reads differently on this machine (another "
-            "version of the product?); it was submitted with another"
-        )
     options = RunOptions(
         out=str(out),
         storage=storage_url,
@@ -177,7 +168,13 @@ def plan_from_study(
         stand_by=stand_by,
         recycle_growth=recycle_growth,
     )
-    return Plan(space, text, series, out, storage_url, name, options, identity)
+    plan = Plan(text, series, out, storage_url, name, options, identity)
+    if plan.space.fingerprint() != identity.space_fingerprint:
+        raise UsageError(
+            f"its space {submission.space_file} reads differently on this machine (another "
+            "version of the product?); it was submitted with another"
+        )
+    return plan
 
 
 def _work_on(

@@ -10,9 +10,9 @@ from search.study.storage import close_storages, open_storage
 from search.study.studies import create_study, delete_study, load_study
 from search.study.urls import (
     STUDY_FILE,
-    check_storage_url,
     default_storage_url,
     mask_url,
+    resolve_storage,
     sqlite_file,
     sqlite_not_created,
 )
@@ -26,7 +26,6 @@ __all__ = [
     "TrialRecorder",
     "TrialTakenOver",
     "cancelled",
-    "check_storage_url",
     "close_storages",
     "create_study",
     "default_storage_url",
@@ -37,6 +36,7 @@ __all__ = [
     "open_storage",
     "read_records",
     "request_cancel",
+    "resolve_storage",
     "retry",
     "retry_once",
     "sqlite_file",

@@ -32,6 +32,15 @@ def mask_url(url: str) -> str:
         return re.sub(r".*@", "***@", url)
 
 
+def resolve_storage(given: str | None, default: str) -> str:
+    """The storage a command uses: the URL the user gave (``--storage``), checked, else the
+    command's ``default`` (a run's own ``study.db``, the queue's ``results/queue.db``)."""
+    if given is None:
+        return default
+    check_storage_url(given)
+    return given
+
+
 def check_storage_url(url: str) -> None:
     """Refuse a malformed storage URL, showing it as given with any password hidden; and an
     SQLite file in a folder that does not exist, before anything is written."""

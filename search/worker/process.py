@@ -44,19 +44,29 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class WorkerJob:
-    """What a supervisor hands a worker process: the plan, which of the run's workers it
-    is, when the run's time ends (a wall-clock time, or None) and whether to show
-    tracebacks."""
+    """What a supervisor hands a worker process: its plan's state (``Plan.state``), which
+    of the run's workers it is, when the run's time ends (a wall-clock time, or None) and
+    whether to show tracebacks."""
 
-    plan: Plan
+    plan_state: dict[str, Any]
     worker: int
     deadline: float | None
     debug: bool = False
+
+    @classmethod
+    def of(cls, plan: Plan, worker: int, deadline: float | None, debug: bool) -> WorkerJob:
+        return cls(plan.state(), worker, deadline, debug)
 
     def encode(self) -> bytes:
         """The job as a worker reads it from standard input."""
         data = pickle.dumps(self)
         return b"%d\n" % len(data) + data
+
+    def plan(self) -> Plan:
+        """The plan again, its space made from the space file's text."""
+        from search.plan import Plan
+
+        return Plan(**self.plan_state)
 
 
 def resident_megabytes() -> float:
@@ -86,13 +96,14 @@ def main(argv: list[str] | None = None) -> int:
     from search.stopping import Stopper
     from search.worker.loop import SearchLoop
 
-    events = _WorkerEvents(os.fdopen(args.events_fd, "w"), job.plan.options.recycle_growth)
+    plan = job.plan()
+    events = _WorkerEvents(os.fdopen(args.events_fd, "w"), plan.options.recycle_growth)
     stopper = Stopper()
     stopper.deadline = job.deadline
     stopper.install()
     events.stopper = stopper
     try:
-        loop = SearchLoop(job.plan, worker=job.worker, stopper=stopper, events=events)
+        loop = SearchLoop(plan, worker=job.worker, stopper=stopper, events=events)
         events.send(Ready())
         if sys.stdin.buffer.readline().strip() != b"go":
             return DONE  # stood down: the worker it was readied for finished instead
