@@ -1,7 +1,7 @@
 """Data sets: the course's built-in series and CSV files, cut into parts, windowed, scaled."""
 
 from search.data.builtin import BUILTIN_NAMES, builtin_series
-from search.data.csvfile import FILLS, read_csv_series
+from search.data.csvfile import read_csv_series
 from search.data.parts import (
     DEFAULT_TEST_FRACTION,
     DEFAULT_VALIDATION_FRACTION,
@@ -14,6 +14,7 @@ from search.data.seasons import seasonal_lags, seasons_of
 from search.data.series import Series
 from search.data.source import DataSource
 from search.data.windows import actual, lagged, window_lags
+from search.names import FILLS
 
 __all__ = [
     "BUILTIN_NAMES",

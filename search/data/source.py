@@ -7,9 +7,10 @@ from pathlib import Path
 from typing import Any
 
 from search.data.builtin import BUILTIN_NAMES, SEASONS, builtin_series
-from search.data.csvfile import FILLS, read_csv_series
+from search.data.csvfile import read_csv_series
 from search.data.series import Series
 from search.errors import DataError
+from search.names import FILLS
 
 
 @dataclass(frozen=True)
