@@ -20,6 +20,7 @@ from search.settings import (
     SETTINGS,
     check_settings,
 )
+from search.space._declare import declare
 from search.space.dimensions import Auto, Dimension
 from search.space.fields import LATER_FIELDS, SEARCHABLE, checked
 from search.stopping import parse_duration
@@ -208,60 +209,7 @@ class Space:
         The configuration holds every value a trial uses, fixed ones included, under the
         names the leaderboard shows (``units_1`` … for per-layer units).
         """
-        config: dict[str, Any] = {}
-        point: dict[str, Any] = {}
-        if self.points:
-            config["point"] = hp.Choice("point", list(self.points), ordered=False)
-            point = self.points[config["point"]]
-        for field, value in self.fields.items():
-            if field in point:
-                config[field] = point[field]
-            elif field == "units":
-                config.update(self._declare_units(hp, value, config))
-            elif field == "momentum":
-                config.update(self._declare_momentum(hp, value, config, point))
-            elif isinstance(value, Auto):
-                config[Auto.SCALE] = value.declare(hp, field)
-                config[field] = None  # the range test's rate times the scale, found later
-            else:
-                config[field] = _declare(hp, field, value)
-        return config
-
-    def _depth_options(self) -> list[int]:
-        depth = self.fields.get("depth", 1)
-        return depth.options() if isinstance(depth, Dimension) else [depth]
-
-    def _declare_units(self, hp: kt.HyperParameters, units: Any, config: dict) -> dict[str, Any]:
-        depth = self.fields["depth"]
-        deepest = max(self.possible("depth"))
-        if not isinstance(units, Dimension) or not self.units_per_layer or deepest == 1:
-            return {"units": _declare(hp, "units", units)}
-        declared = {}
-        for layer in range(1, deepest + 1):
-            name = f"units_{layer}"
-            if isinstance(depth, Dimension) and layer > 1:
-                needs = [d for d in depth.options() if d >= layer]
-                value = _declare(hp, name, units, parent_name="depth", parent_values=needs)
-            elif layer <= config["depth"]:
-                value = _declare(hp, name, units)
-            else:
-                value = None
-            if value is not None:
-                declared[name] = value
-        return declared
-
-    def _declare_momentum(
-        self, hp: kt.HyperParameters, momentum: Any, config: dict, point: dict
-    ) -> dict[str, Any]:
-        optimizer = self.fields["optimizer"]
-        if isinstance(optimizer, Dimension) and "sgd" in optimizer.options():
-            value = _declare(
-                hp, "momentum", momentum, parent_name="optimizer", parent_values=["sgd"]
-            )
-            return {} if value is None else {"momentum": value}
-        if config.get("optimizer") == "sgd":
-            return {"momentum": _declare(hp, "momentum", momentum)}
-        return {}
+        return declare(self, hp)
 
     # -- identity ---------------------------------------------------------------------------
 
@@ -329,12 +277,6 @@ class Space:
     @property
     def uses_keras_tuner_algorithm(self) -> bool:
         return self._arguments["tuner"] in KERAS_TUNER_ALGORITHMS
-
-
-def _declare(hp: kt.HyperParameters, name: str, value: Any, **condition: Any) -> Any:
-    if isinstance(value, Dimension):
-        return value.declare(hp, name, **condition)
-    return hp.Fixed(name, value, **condition)
 
 
 def _may_be(value: Any, wanted: Any) -> bool:
