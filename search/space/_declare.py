@@ -4,14 +4,22 @@ trial's full configuration read back."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from search.space.dimensions import Auto, Dimension
 
 if TYPE_CHECKING:
     import keras_tuner as kt
 
-    from search.space.space import Space
+
+class Space(Protocol):
+    """What declaring reads of a ``search.space.Space``."""
+
+    fields: dict[str, Any]
+    points: dict[str, dict[str, Any]]
+    units_per_layer: bool
+
+    def possible(self, field: str) -> list[Any]: ...
 
 
 def declare(space: Space, hp: kt.HyperParameters) -> dict[str, Any]:
