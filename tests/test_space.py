@@ -176,7 +176,7 @@ def test_a_module_level_build_model_is_used(space_file):
     assert space.build_model is not None and space.build_model.__name__ == "build_model"
 
 
-@pytest.mark.parametrize("name", ["lstm", "gru", "rnn", "course", "lstm_auto", "demand", "lecture"])
+@pytest.mark.parametrize("name", sorted(path.stem for path in (REPO / "spaces").glob("*.py")))
 def test_shipped_spaces_load(name):
     space = load_space(REPO / "spaces" / f"{name}.py")
     assert space.name == name
