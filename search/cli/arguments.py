@@ -14,6 +14,7 @@ from search.cli.options import (
     data_options,
     from_database,
     search_options,
+    setting_option,
     storage_option,
     worker_process_options,
 )
@@ -32,7 +33,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-
+    """The parser of ``python -m search`` and every command under it."""
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--debug", action="store_true", help="show tracebacks of errors")
 
@@ -42,7 +43,16 @@ def build_parser() -> argparse.ArgumentParser:
         parents=[common],
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for add in (_run, _report, _forecast, _reproduce):
+        add(commands, common)
+    add_service_commands(commands, common)
+    _example(commands)
+    _lr_find(commands, common)
+    return parser
 
+
+def _run(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    """``run``: search one or more spaces."""
     run = commands.add_parser(
         "run",
         parents=[common],
@@ -68,6 +78,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--fresh", action="store_true", help="start over instead of resuming")
     run.add_argument("--quiet", action="store_true", help="print errors only")
 
+
+def _report(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    """``report``: write a run's report and leaderboard."""
     report = commands.add_parser(
         "report",
         parents=[common],
@@ -86,6 +99,9 @@ def build_parser() -> argparse.ArgumentParser:
     from_database(report)
     report.add_argument("--top", type=positive_int, default=10, help="rows to print (default 10)")
 
+
+def _forecast(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    """``forecast``: forecast with a run's answer."""
     forecast = commands.add_parser(
         "forecast",
         parents=[common],
@@ -115,6 +131,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     from_database(forecast)
 
+
+def _reproduce(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    """``reproduce``: train one trial again and compare."""
     reproduce = commands.add_parser(
         "reproduce",
         parents=[common],
@@ -134,8 +153,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     from_database(reproduce)
 
-    add_service_commands(commands, common)
 
+def _example(commands: argparse._SubParsersAction) -> None:
+    """``example``: write an example series."""
     example = commands.add_parser(
         "example",
         help="write an example series to a CSV file, to try the product on",
@@ -145,6 +165,9 @@ def build_parser() -> argparse.ArgumentParser:
     example.add_argument("name", choices=("demand",), help="which example")
     example.add_argument("path", metavar="FILE.csv", help="where to write it")
 
+
+def _lr_find(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    """``lr-find``: the learning-rate range test."""
     lr_find = commands.add_parser(
         "lr-find",
         parents=[common],
@@ -174,9 +197,8 @@ def build_parser() -> argparse.ArgumentParser:
     lr_find.add_argument("--start", type=float, help="the first rate of the sweep")
     lr_find.add_argument("--stop", type=float, help="the rate the sweep grows towards")
     lr_find.add_argument("--steps", type=positive_int, help="steps of the sweep")
-    lr_find.add_argument("--seed", type=non_negative_int, help="the seed (default the space's)")
+    setting_option(lr_find, "seed")
     data_options(lr_find, split=True)
     lr_find.add_argument(
         "--out", metavar="DIR", help="where to write the files (default results/<space>)"
     )
-    return parser
