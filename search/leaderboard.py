@@ -14,11 +14,11 @@ import pandas as pd
 
 from search.ensemble import Ensemble, answer_of
 from search.files import write_csv
+from search.outdir import OutDir
 from search.study import RunIdentity, TrialRecord, read_records
 from search.vocabulary import describe
 from search.yardstick import Yardstick
 
-LEADERBOARD_FILE = "leaderboard.csv"
 LEADING = ["rank", "trial", "status", "val_mae", "test_mae", "skill", "test_skill", "mase", "model"]
 TRAILING = ["refit", "epochs", "best_epoch", "last_val_mae", "params", "train_seconds", "error"]
 _FOLD_COLUMN = re.compile(r"fold_\d+_mae")
@@ -175,7 +175,7 @@ def rebuild_leaderboard(study: optuna.Study, out: str | Path) -> pd.DataFrame:
     identity = RunIdentity.read(study)
     yardstick = identity.yardstick if identity is not None else None
     table = build_leaderboard(read_records(study), yardstick, answer_of(study))
-    write_leaderboard(table, Path(out) / LEADERBOARD_FILE)
+    write_leaderboard(table, OutDir(out).leaderboard)
     return table
 
 

@@ -49,13 +49,3 @@ RESULT_SETTINGS = (
     "seed",
 )
 RESULT_KEYS = ("fields", "units_per_layer", "points", "build_model", *RESULT_SETTINGS)
-
-# The best trial's model in a run's out directory, and what it is (search.best_model).
-MODEL_FILE = "best_model.keras"
-INFO_FILE = "best_model.json"
-# The run's answer: its ensemble's members and weights, and its refit networks
-# (search.ensemble.saved).
-ANSWER_DIR = "answer"
-ANSWER_FILE = "answer.json"
-# Where an out directory keeps its range tests' files (search.range_test).
-RANGE_TEST_DIR = "lr_find"

@@ -18,6 +18,7 @@ from search.data import Series, backtest_folds
 from search.errors import UsageError
 from search.inputs import InputSpec
 from search.names import DATA_SETTINGS, KERAS_TUNER_ALGORITHMS, OPTUNA_SAMPLERS, default_pruner
+from search.outdir import OutDir
 from search.space import Space, read_space_text, space_from_text
 from search.study import RunIdentity
 from search.study.artifacts import artifact_store
@@ -221,7 +222,7 @@ def default_out(space: Space, options: RunOptions) -> Path:
     name = space.name
     if options.data is not None and options.data != space.data:
         name = f"{name}-{Path(options.data).stem}"
-    return Path("results") / name
+    return OutDir.default(name).path
 
 
 # -- checks -------------------------------------------------------------------------------

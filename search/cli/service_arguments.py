@@ -6,6 +6,7 @@ import argparse
 
 from search.cli.option_types import positive_int
 from search.cli.options import artifacts_option, search_options
+from search.outdir import QUEUE_FILE, WORK_DIR
 
 
 def _storage_option(parser: argparse.ArgumentParser) -> None:
@@ -13,7 +14,7 @@ def _storage_option(parser: argparse.ArgumentParser) -> None:
         "--storage",
         metavar="URL",
         help="the queue's database, such as postgresql://user@host:5432/dbname (or set "
-        "SEARCH_STORAGE; default: sqlite:///results/queue.db for one machine)",
+        f"SEARCH_STORAGE; default: sqlite:///{QUEUE_FILE} for one machine)",
     )
 
 
@@ -69,8 +70,8 @@ def add_service_commands(
     worker.add_argument(
         "--work-dir",
         metavar="DIR",
-        default="results/worker",
-        help="scratch for this machine's out directories (default results/worker)",
+        default=str(WORK_DIR),
+        help=f"scratch for this machine's out directories (default {WORK_DIR})",
     )
     artifacts_option(worker)
     worker.add_argument("--quiet", action="store_true", help="print errors only")

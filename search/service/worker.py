@@ -15,7 +15,7 @@ import socket
 import time
 import zlib
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
 from typing import Any
@@ -24,6 +24,7 @@ import optuna
 
 from search import study as studies
 from search.errors import RunInterrupted, UsageError
+from search.outdir import WORK_DIR
 from search.plan import Plan, RunOptions
 from search.service.queue import DONE, QueuedSearch, list_searches, next_search
 from search.service.submission import REFIT_BY, Submission, mark_failed, mark_started
@@ -46,7 +47,7 @@ class ServiceOptions:
     workers: int = 1
     until_empty: bool = True
     only: tuple[str, ...] = ()
-    work_dir: Path = field(default_factory=lambda: Path("results") / "worker")
+    work_dir: Path = WORK_DIR
     artifacts: str | None = None
     poll: float = POLL_SECONDS
     quiet: bool = False

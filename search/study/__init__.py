@@ -10,7 +10,6 @@ from search.study.storage import close_storages, open_storage
 from search.study.studies import create_study, delete_study, load_study
 from search.study.urls import (
     STORAGE_ENV,
-    STUDY_FILE,
     check_storage_url,
     default_storage_url,
     given_storage,
@@ -21,7 +20,6 @@ from search.study.urls import (
 
 __all__ = [
     "STORAGE_ENV",
-    "STUDY_FILE",
     "CancelWatch",
     "Heartbeat",
     "RunIdentity",

@@ -11,15 +11,15 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from search.errors import StorageError
+from search.outdir import OutDir
 
-STUDY_FILE = "study.db"
 # A storage URL for every command that does not give --storage.
 STORAGE_ENV = "SEARCH_STORAGE"
 
 
 def default_storage_url(out_dir: str | Path) -> str:
     """The SQLite file ``study.db`` inside the run's out directory."""
-    return f"sqlite:///{(Path(out_dir) / STUDY_FILE).resolve()}"
+    return f"sqlite:///{OutDir(out_dir).study_db.resolve()}"
 
 
 def mask_url(url: str) -> str:
