@@ -26,6 +26,7 @@ from search.files import replace_file, write_json
 from search.inputs import InputSpec
 from search.inputs.standalone import stand_alone
 from search.outdir import OutDir
+from search.states import Status
 from search.study import RunIdentity, TrialRecord
 from search.study.records import rank_key
 from search.trainer import Outcome, Trainer
@@ -51,7 +52,7 @@ def save_best(
     assembly = trainer.assembly(config, len(outcome.folds) - 1)
     folds = len(trainer.folds)
     mine = rank_key(
-        TrialRecord(number, "complete", outcome.val_mae, config, fold_maes=outcome.fold_maes),
+        TrialRecord(number, Status.COMPLETE, outcome.val_mae, config, fold_maes=outcome.fold_maes),
         folds,
     )
     with _locked(paths):

@@ -16,6 +16,7 @@ import optuna
 from search.errors import UsageError
 from search.names import KERAS_TUNER_ALGORITHMS
 from search.outdir import OutDir
+from search.states import Status
 from search.study import records as rec
 
 
@@ -73,7 +74,7 @@ def fail_unfinished(study: optuna.Study) -> None:
     """
     for trial in study.get_trials(deepcopy=False, states=(optuna.trial.TrialState.RUNNING,)):
         storage = study._storage
-        storage.set_trial_user_attr(trial._trial_id, rec.STATUS, "interrupted")
+        storage.set_trial_user_attr(trial._trial_id, rec.STATUS, Status.INTERRUPTED)
         storage.set_trial_user_attr(
             trial._trial_id, rec.ERROR, "the run stopped before this trial ended"
         )

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from search.cli.fields import field_values
 from search.errors import UsageError
 from search.outdir import OutDir
+from search.states import SweepEnd
 
 if TYPE_CHECKING:
     from search.plan import RunOptions
@@ -172,7 +173,10 @@ def reproduce_trial(args: argparse.Namespace) -> int:
     return 0
 
 
-_SWEEP_ENDS = {"end": "to the end of the range", "diverged": "stopped once the loss diverged"}
+_SWEEP_ENDS = {
+    SweepEnd.END: "to the end of the range",
+    SweepEnd.DIVERGED: "stopped once the loss diverged",
+}
 
 
 def lr_find(args: argparse.Namespace) -> int:

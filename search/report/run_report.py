@@ -24,6 +24,7 @@ from search.report.headline import best_section, headline, reference_lines
 from search.report.markdown import escape, figure, table
 from search.report.range_tests import range_tests_section
 from search.runs import run_identity
+from search.states import UNFINISHED
 from search.study import RunIdentity, TrialRecord, read_records
 from search.vocabulary import describe
 
@@ -193,7 +194,7 @@ def _curves(ranked: Sequence[TrialRecord], out: Path) -> str:
 
 
 def _failures(records: Sequence[TrialRecord]) -> str:
-    failed = [r for r in records if r.status in ("failed", "interrupted")]
+    failed = [r for r in records if r.status in UNFINISHED]
     if not failed:
         return ""
     return "## Trials that did not finish\n\n" + table(
