@@ -26,9 +26,10 @@ from search import study as studies
 from search.errors import RunInterrupted, UsageError
 from search.outdir import WORK_DIR
 from search.plan import Plan, RunOptions
-from search.service.queue import DONE, QueuedSearch, list_searches, next_search
+from search.service.queue import QueuedSearch, list_searches, next_search
 from search.service.submission import REFIT_BY, Submission, mark_failed, mark_started
 from search.space import space_from_text
+from search.states import SearchState
 from search.study.contents import kept_series, kept_space
 from search.study.identity import RunIdentity
 from search.worker.spawn import Forkserver
@@ -221,7 +222,7 @@ def _refit_when_ended(plan: Plan, study: optuna.Study, options: ServiceOptions) 
         return
     searches = list_searches(studies.open_storage(options.storage_url))
     ended = [s for s in searches if s.name == study.study_name]
-    if not ended or ended[0].state != DONE:
+    if not ended or ended[0].state != SearchState.DONE:
         return  # trials still running elsewhere: whoever ends the last one refits
     study.set_user_attr(REFIT_BY, f"{socket.gethostname()}:{os.getpid()}")
     from search.leaderboard import rebuild_leaderboard
