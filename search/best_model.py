@@ -25,13 +25,11 @@ from search.events import TrialEvents
 from search.files import replace_file, write_json
 from search.inputs import InputSpec
 from search.inputs.standalone import stand_alone
-from search.names import INFO_FILE, MODEL_FILE
-from search.runs import RUN_FILE
+from search.outdir import OutDir
+from search.states import Status
 from search.study import RunIdentity, TrialRecord
 from search.study.records import rank_key
 from search.trainer import Outcome, Trainer
-
-_LOCK_FILE = ".best_model.lock"
 
 
 def save_best(
@@ -49,22 +47,22 @@ def save_best(
     unless one that ranks above it is there, ranked as the leaderboard ranks (see
     ``rank_key``); whether it was kept. Another study's model is replaced whatever its
     score. Safe with several workers: one writes at a time, each file is replaced whole."""
-    out = Path(out)
+    paths = OutDir(out)
     window = int(config["window"])
     assembly = trainer.assembly(config, len(outcome.folds) - 1)
     folds = len(trainer.folds)
     mine = rank_key(
-        TrialRecord(number, "complete", outcome.val_mae, config, fold_maes=outcome.fold_maes),
+        TrialRecord(number, Status.COMPLETE, outcome.val_mae, config, fold_maes=outcome.fold_maes),
         folds,
     )
-    with _locked(out):
+    with _locked(paths):
         current = read_info(out)
         # Another study's model is stale here (a new study in an old out directory); one
         # saved before best_model.json named its study is taken as this study's.
         same_study = current is not None and current.get("study", study) == study
         if same_study and _saved_rank(current, folds) <= mine:
             return False
-        replace_file(out / MODEL_FILE, lambda path: stand_alone(model, assembly).save(path))
+        replace_file(paths.best_model, lambda path: stand_alone(model, assembly).save(path))
         info = {
             "study": study,
             "trial": number,
@@ -87,7 +85,7 @@ def save_best(
             else f"the next {assembly.spec.horizon} values, in the series' own units",
             "saved": datetime.now().astimezone().isoformat(timespec="seconds"),
         }
-        write_json(info, out / INFO_FILE)
+        write_json(info, paths.best_model_info)
     return True
 
 
@@ -112,7 +110,7 @@ def _reads(spec: InputSpec) -> str:
 def read_info(out: str | Path) -> dict[str, Any] | None:
     """What ``best_model.json`` says, or None if there is no best model yet."""
     try:
-        info = json.loads((Path(out) / INFO_FILE).read_text())
+        info = json.loads(OutDir(out).best_model_info.read_text())
     except (FileNotFoundError, ValueError):
         return None
     return info if isinstance(info.get("val_mae"), (int, float)) else None
@@ -121,26 +119,26 @@ def read_info(out: str | Path) -> dict[str, Any] | None:
 def load_best(out: str | Path) -> tuple[keras.Model, dict[str, Any]]:
     """The out directory's best model, loaded safely, and its description; refused when
     it belongs to another study than the directory's run."""
-    out = Path(out)
+    out, model = Path(out), OutDir(out).best_model
     info = read_info(out)
-    if info is None or not (out / MODEL_FILE).exists():
+    if info is None or not model.exists():
         raise UsageError(
-            f"{out}: no best model here ({MODEL_FILE}); it is written when a run's first "
+            f"{out}: no best model here ({model.name}); it is written when a run's first "
             "trial completes"
         )
     saved, run = info.get("study"), _run_study(out)
     if saved is not None and run is not None and saved != run:
         raise UsageError(
-            f"{out}: {MODEL_FILE} is trial {info.get('trial')} of study {saved!r}, not of "
+            f"{out}: {model.name} is trial {info.get('trial')} of study {saved!r}, not of "
             f"this run's study {run!r}; run the search again here to save one of its trials"
         )
-    return keras.saving.load_model(out / MODEL_FILE, safe_mode=True, compile=False), info
+    return keras.saving.load_model(model, safe_mode=True, compile=False), info
 
 
 def _run_study(out: Path) -> str | None:
     """The study the out directory's ``run.json`` names; None without one."""
     try:
-        study = json.loads((out / RUN_FILE).read_text()).get("study")
+        study = json.loads(OutDir(out).run_file.read_text()).get("study")
     except (OSError, ValueError, AttributeError):
         return None
     return study if isinstance(study, str) else None
@@ -170,8 +168,8 @@ class BestModelKeeper(TrialEvents):
 
 
 @contextlib.contextmanager
-def _locked(out: Path):
-    with open(out / _LOCK_FILE, "w") as handle:
+def _locked(out: OutDir):
+    with open(out.best_model_lock, "w") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
             yield

@@ -6,12 +6,17 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass, field
+from enum import IntEnum
 from typing import TYPE_CHECKING, Any, ClassVar, TextIO
 
-# How a worker process ends: its search is done (the budget or the time is spent), or its
-# memory has grown and a fresh process carries on. Stopped by a signal: 128 + the signal.
-DONE = 0
-RECYCLE = 75
+
+class Exit(IntEnum):
+    """A worker process's exit status: its search is done (the budget or the time is spent),
+    or its memory has grown and a fresh process carries on. Stopped by a signal: 128 + the
+    signal."""
+
+    DONE = 0
+    RECYCLE = 75
 
 
 # How much a worker's memory may grow beyond what it held after its first trial before it

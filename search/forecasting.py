@@ -14,8 +14,6 @@ from search.errors import UsageError
 from search.inputs import InputSpec
 from search.inputs.assembly import phases, raw_inputs
 
-FORECAST_FILE = "forecast.csv"
-
 
 def model_inputs(info: dict[str, Any]) -> InputSpec:
     """What the saved model reads, from its ``best_model.json``."""

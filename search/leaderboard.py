@@ -14,19 +14,26 @@ import pandas as pd
 
 from search.ensemble import Ensemble, answer_of
 from search.files import write_csv
+from search.outdir import OutDir
+from search.states import SCORED, Status
 from search.study import RunIdentity, TrialRecord, read_records
 from search.vocabulary import describe
 from search.yardstick import Yardstick
 
-LEADERBOARD_FILE = "leaderboard.csv"
 LEADING = ["rank", "trial", "status", "val_mae", "test_mae", "skill", "test_skill", "mase", "model"]
 TRAILING = ["refit", "epochs", "best_epoch", "last_val_mae", "params", "train_seconds", "error"]
 _FOLD_COLUMN = re.compile(r"fold_\d+_mae")
 
 # Rows that have a score, in the order they are ranked; the others follow by trial number.
-_RANKED = ("complete", "pruned", "ensemble")
-_SCORED = (*_RANKED, "baseline")
-_ORDER_OF_THE_REST = {"running": 0, "waiting": 1, "interrupted": 2, "failed": 3, "baseline": 4}
+_RANKED = (*SCORED, Status.ENSEMBLE)
+_SCORED = (*_RANKED, Status.BASELINE)
+_ORDER_OF_THE_REST = {
+    Status.RUNNING: 0,
+    Status.WAITING: 1,
+    Status.INTERRUPTED: 2,
+    Status.FAILED: 3,
+    Status.BASELINE: 4,
+}
 
 
 def build_leaderboard(
@@ -53,7 +60,7 @@ def build_leaderboard(
     rows = [_trial_row(r, parameters, folds) for r in records]
     for baseline in yardstick.baselines:
         row = {
-            "status": "baseline",
+            "status": Status.BASELINE,
             "model": baseline.name,
             "val_mae": baseline.val_mae,
             "test_mae": baseline.test_mae,
@@ -63,7 +70,7 @@ def build_leaderboard(
         rows.append({**row, **dict(zip(folds, baseline.fold_maes, strict=False))})
     if ensemble is not None:
         row = {
-            "status": "ensemble",
+            "status": Status.ENSEMBLE,
             "model": ensemble.describe(),
             "val_mae": ensemble.val_mae,
             "test_mae": ensemble.test_mae,
@@ -110,7 +117,7 @@ def combine_leaderboards(runs: Sequence[RankedRun]) -> pd.DataFrame:
     if not parts:
         return pd.DataFrame(columns=["rank", "run", "space", "data", *LEADING[1:], *TRAILING])
     combined = pd.concat(parts, ignore_index=True)
-    baseline = combined["status"] == "baseline"
+    baseline = combined["status"] == Status.BASELINE
     # A baseline belongs to the data, not to a run or a space.
     combined.loc[baseline, ["run", "space"]] = pd.NA
     combined = combined[~(baseline & combined.duplicated(["status", "model", "_key"]))]
@@ -175,7 +182,7 @@ def rebuild_leaderboard(study: optuna.Study, out: str | Path) -> pd.DataFrame:
     identity = RunIdentity.read(study)
     yardstick = identity.yardstick if identity is not None else None
     table = build_leaderboard(read_records(study), yardstick, answer_of(study))
-    write_leaderboard(table, Path(out) / LEADERBOARD_FILE)
+    write_leaderboard(table, OutDir(out).leaderboard)
     return table
 
 
@@ -198,7 +205,7 @@ def top_rows(table: pd.DataFrame, count: int = 10) -> str:
     shown = table.head(count)
     keep = [c for c in shown.columns if c != "error" and shown[c].notna().any()]
     fixed = (*LEADING, *TRAILING, "run", "space", "data")
-    trials = shown[shown["status"] != "baseline"]
+    trials = shown[shown["status"] != Status.BASELINE]
     varying = [c for c in keep if c in fixed or trials[c].nunique(dropna=False) > 1]
     cells = (
         shown[varying]
@@ -265,7 +272,7 @@ def _trial_row(record: TrialRecord, parameters: list[str], folds: list[str]) -> 
         "last_val_mae": _six(record.last_val_mae),
         "params": record.params,
         "train_seconds": None if record.train_seconds is None else round(record.train_seconds, 2),
-        "error": record.error if record.status not in ("complete", "pruned") else None,
+        "error": record.error if record.status not in SCORED else None,
     }
     for name in parameters:
         row[name] = _readable(record.config.get(name))

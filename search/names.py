@@ -22,14 +22,3 @@ FILLS = ("interpolate", "previous")
 def default_pruner(tuner: str) -> str:
     """Median pruning for Optuna's samplers; none for Keras Tuner's algorithms."""
     return "median" if tuner in OPTUNA_SAMPLERS else "none"
-
-
-# The best trial's model in a run's out directory, and what it is (search.best_model).
-MODEL_FILE = "best_model.keras"
-INFO_FILE = "best_model.json"
-# The run's answer: its ensemble's members and weights, and its refit networks
-# (search.ensemble.saved).
-ANSWER_DIR = "answer"
-ANSWER_FILE = "answer.json"
-# Where an out directory keeps its range tests' files (search.range_test).
-RANGE_TEST_DIR = "lr_find"

@@ -19,6 +19,7 @@ from search.errors import UsageError
 from search.events import DEFAULT_RECYCLE_GROWTH
 from search.inputs import InputSpec
 from search.names import KERAS_TUNER_ALGORITHMS, OPTUNA_SAMPLERS, default_pruner
+from search.outdir import OutDir
 from search.settings import DATA_SETTINGS
 from search.space import Space, read_space_text, space_from_text
 from search.study import RunIdentity
@@ -211,7 +212,7 @@ def default_out(space: Space, options: RunOptions) -> Path:
     name = space.name
     if options.data is not None and options.data != space.data:
         name = f"{name}-{Path(options.data).stem}"
-    return Path("results") / name
+    return OutDir.default(name).path
 
 
 # -- checks -------------------------------------------------------------------------------

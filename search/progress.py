@@ -16,12 +16,13 @@ from typing import Any, TextIO
 
 import pandas as pd
 
+from search.states import SCORED, Status
 from search.study import TrialRecord
 from search.study.records import rank_key
 from search.vocabulary import describe
 from search.yardstick import Yardstick
 
-_COUNTED = ("complete", "pruned", "failed")
+_COUNTED = (*SCORED, Status.FAILED)
 
 
 def format_value(value: Any) -> str:
@@ -113,9 +114,7 @@ class Progress:
             if state.number == record.number:
                 del self.running[worker]
         self.done = sum(r.status in _COUNTED and not _superseded(r, records) for r in records)
-        scored = [
-            r for r in records if r.status in ("complete", "pruned") and r.val_mae is not None
-        ]
+        scored = [r for r in records if r.status in SCORED and r.val_mae is not None]
         self.best = min(scored, key=lambda r: rank_key(r, self.folds)) if scored else None
         if record.started and record.finished:
             self._durations.append((record.finished - record.started).total_seconds())
@@ -140,7 +139,7 @@ class Progress:
         score = f"val_mae {record.val_mae:.4f}" if record.val_mae is not None else "val_mae -"
         best = self.best
         best_text = f"best {best.val_mae:.4f} (trial {best.number})" if best else "best -"
-        detail = f"  {record.error}" if record.error and record.status != "complete" else ""
+        detail = f"  {record.error}" if record.error and record.status != Status.COMPLETE else ""
         seconds = f"{record.train_seconds:.0f}s" if record.train_seconds is not None else ""
         return (
             f"trial {self.done}/{self.budget} #{record.number:<3d} {record.status:<11s} {score}  "
@@ -221,7 +220,7 @@ class Progress:
         self.print(f"  beside: {', '.join(beside)}")
         if yardstick.best is not None:
             self.print(f"  {_skill_line(best, yardstick)}")
-        answer = table[table["status"] == "ensemble"]
+        answer = table[table["status"] == Status.ENSEMBLE]
         if not answer.empty:
             self.print(_answer_line(answer.iloc[0], yardstick))
         self.print(f"  leaderboard: {path}")

@@ -13,6 +13,7 @@ from search.data import Series
 from search.errors import UsageError
 from search.hypermodel import ForecastHyperModel
 from search.space import load_space, space_from_text
+from search.states import StopReason
 from search.study import RunIdentity, TrialRecord, read_records
 from search.study import records as rec
 from search.study.contents import kept_space
@@ -53,7 +54,10 @@ def reproduce(
     epochs = space.setting("epochs")
     hyperband = study.trials[number].user_attrs.get(rec.KERAS_TUNER) or {}
     stop_after = None
-    if record.stopped in ("pruned", "budget", "cancelled") and record.epochs:
+    if (
+        record.stopped in (StopReason.PRUNED, StopReason.BUDGET, StopReason.CANCELLED)
+        and record.epochs
+    ):
         stop_after = record.epochs  # it stopped early: train it as far as it went
         notes.append(f"it was {record.stopped} after {record.epochs} epochs")
     if "tuner/epochs" in hyperband:

@@ -12,32 +12,18 @@ import optuna
 
 from search import study as studies
 from search.errors import RunInterrupted
-from search.leaderboard import LEADERBOARD_FILE, rebuild_leaderboard
+from search.leaderboard import rebuild_leaderboard
 from search.monitor import Monitor
-from search.names import ANSWER_DIR, INFO_FILE, MODEL_FILE, RANGE_TEST_DIR
+from search.outdir import OutDir
 from search.plan import Plan
 from search.progress import Progress
-from search.runlog import RUN_LOG, RunLog
-from search.runs import RUN_FILE, write_run_file
+from search.runlog import RunLog
+from search.runs import write_run_file
 from search.stopping import Stopper
 from search.study import records as rec
 from search.supervisor import Supervisor
-from search.tuner_files import KERAS_TUNER_DIR, LOCK_FILE
 from search.worker.process import WorkerJob
 from search.worker.spawn import Forkserver
-
-# Files a run writes in its out directory; --fresh removes these and nothing else.
-_RUN_OUTPUTS = (
-    LEADERBOARD_FILE,
-    RUN_FILE,
-    RUN_LOG,
-    MODEL_FILE,
-    INFO_FILE,
-    ANSWER_DIR,
-    KERAS_TUNER_DIR,
-    LOCK_FILE,
-    RANGE_TEST_DIR,
-)
 
 
 def execute(
@@ -77,8 +63,8 @@ def start_run(plan: Plan, *, debug: bool = False) -> optuna.Study:
     storage = plan.storage()
     if plan.options.fresh:
         studies.delete_study(storage, plan.study_name)
-        for name in _RUN_OUTPUTS:
-            _remove(plan.out / name)
+        for path in OutDir(plan.out).fresh():
+            _remove(path)
     study = studies.create_study(
         storage, plan.study_name, plan.identity, opening=plan.space.opening()
     )
@@ -143,7 +129,7 @@ def supervise(
         table = rebuild_leaderboard(study, plan.out)
         progress.close()
     monitor.log.note("run stopped by a signal" if signum else "run ended")
-    progress.summary(table, plan.identity.yardstick, plan.out / LEADERBOARD_FILE)
+    progress.summary(table, plan.identity.yardstick, OutDir(plan.out).leaderboard)
     return signum, supervisor.failures
 
 
@@ -181,7 +167,7 @@ def _find_rates(plan: Plan, study: optuna.Study, debug: bool) -> None:
     from search.range_test import find_rates  # trains models: Keras, only where needed
 
     known = study.user_attrs.get(rec.LEARNING_RATES, {})
-    rates = find_rates(plan.space, plan.series, plan.out / RANGE_TEST_DIR, known, say=say)
+    rates = find_rates(plan.space, plan.series, OutDir(plan.out), known, say=say)
     if rates != known:
         study.set_user_attr(rec.LEARNING_RATES, rates)
 

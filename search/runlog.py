@@ -6,9 +6,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from search.outdir import OutDir
 from search.study import TrialRecord
-
-RUN_LOG = "run.log"
 
 
 class RunLog:
@@ -16,7 +15,7 @@ class RunLog:
     took, and why it failed. Each line is written whole and flushed at once."""
 
     def __init__(self, out: str | Path):
-        self.path = Path(out) / RUN_LOG
+        self.path = OutDir(out).run_log
 
     def _write(self, text: str) -> None:
         stamp = datetime.now().astimezone().isoformat(timespec="seconds")

@@ -13,10 +13,9 @@ from search.data import Series
 from search.environment import STORAGE
 from search.errors import UsageError
 from search.files import write_json
+from search.outdir import OutDir
 from search.study import RunIdentity
 from search.study.contents import kept_series
-
-RUN_FILE = "run.json"
 
 
 def write_run_file(out: Path, space_file: str, study_name: str, storage_url: str) -> None:
@@ -29,19 +28,21 @@ def write_run_file(out: Path, space_file: str, study_name: str, storage_url: str
             "study": study_name,
             "storage": None if own else studies.mask_url(storage_url),
         },
-        out / RUN_FILE,
+        OutDir(out).run_file,
     )
 
 
 def run_directories(root: str | Path) -> list[Path]:
     """``root`` if it holds a run, else the runs in its sub-folders (a batch)."""
     root = Path(root)
-    if (root / RUN_FILE).exists():
+    run_file = OutDir(root).run_file
+    if run_file.exists():
         return [root]
-    runs = sorted(p.parent for p in root.glob(f"*/{RUN_FILE}"))
+    name = run_file.name
+    runs = sorted(p.parent for p in root.glob(f"*/{name}"))
     if not runs:
         raise UsageError(
-            f"{root}: no run here (no {RUN_FILE}, nor in its folders); give a run's out directory"
+            f"{root}: no run here (no {name}, nor in its folders); give a run's out directory"
         )
     return runs
 
@@ -90,15 +91,16 @@ def storage_label(out: Path, storage: str | None) -> str:
     except UsageError:
         info = {}
     url = storage or info.get("storage")
-    return studies.mask_url(url) if url else f"{out / studies.STUDY_FILE}"
+    return studies.mask_url(url) if url else f"{OutDir(out).study_db}"
 
 
 def _run_file(out: Path) -> dict:
+    path = OutDir(out).run_file
     try:
-        return json.loads((out / RUN_FILE).read_text())
+        return json.loads(path.read_text())
     except FileNotFoundError:
         raise UsageError(
-            f"{out}: no run here (no {RUN_FILE}); give a run's out directory"
+            f"{out}: no run here (no {path.name}); give a run's out directory"
         ) from None
     except (OSError, ValueError) as exc:
-        raise UsageError(f"{out}/{RUN_FILE}: cannot be read ({exc})") from None
+        raise UsageError(f"{path}: cannot be read ({exc})") from None

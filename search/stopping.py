@@ -8,6 +8,8 @@ import time
 from collections.abc import Callable
 from types import FrameType
 
+from search.states import StopReason
+
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
 
@@ -53,15 +55,15 @@ class Stopper:
         """Count ``seconds`` from now (``None``: no time limit)."""
         self.deadline = None if seconds is None else time.time() + seconds
 
-    def reason(self) -> str | None:
+    def reason(self) -> StopReason | None:
         if self.signum is not None:
-            return "interrupted"
+            return StopReason.INTERRUPTED
         if self.deadline is not None and time.time() >= self.deadline:
-            return "budget"
+            return StopReason.BUDGET
         if self.cancelled is not None and self.cancelled():
-            return "cancelled"
+            return StopReason.CANCELLED
         if self.recycle:
-            return "recycle"
+            return StopReason.RECYCLE
         return None
 
     def seconds_left(self) -> float | None:

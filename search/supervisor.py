@@ -26,8 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from search.events import (
-    DONE,
-    RECYCLE,
+    Exit,
     HandingOver,
     Ready,
     TrialEnded,
@@ -161,14 +160,14 @@ class Supervisor:
         process.child.stderr.close()
         if process is slot.standby:
             slot.standby = None
-            if code != DONE and self.signum is None:
+            if code != Exit.DONE and self.signum is None:
                 self.say(f"{self._who(slot)}: its standby process exited with {code}")
             return
         slot.active = None
-        if code == DONE or self.signum is not None:
+        if code == Exit.DONE or self.signum is not None:
             self._finish(slot)
             return
-        if code != RECYCLE:
+        if code != Exit.RECYCLE:
             slot.crashes += 1
             reason = (
                 f"was killed by {signal.Signals(-code).name}" if code < 0 else f"exited with {code}"

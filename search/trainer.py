@@ -18,6 +18,7 @@ import numpy as np
 from search.data import Fold, Scaler, Series, actual, backtest_folds
 from search.inputs import Assembly, InputSpec
 from search.metrics import mae
+from search.states import StopReason
 from search.training import (
     Inputs,
     build_optimizer,
@@ -27,7 +28,7 @@ from search.training import (
 )
 
 # Called after each epoch with (fold index from 0, epoch from 0, val_mae); returns a reason
-# to stop the trial (``pruned``, ``budget``, ``interrupted``), or None.
+# to stop the trial (a ``StopReason``: pruned, out of time, interrupted...), or None.
 EpochHook = Callable[[int, int, float], "str | None"]
 
 # Builds a fresh, compiled model for a fold (given its index from 0).
@@ -35,7 +36,7 @@ ModelFactory = Callable[[int], keras.Model]
 
 
 # What ends one fold and lets the next one train; any other reason ends the trial.
-_FOLD_ENDS = (None, "early_stopping", "diverged")
+_FOLD_ENDS = (None, StopReason.EARLY_STOPPING, StopReason.DIVERGED)
 
 
 class Diverged(kt.errors.FailedTrialError):
@@ -221,7 +222,7 @@ class Trainer:
             model_for = _only(model_for)
         spec, scaling = self.spec(config), config["scaling"]
         reached: list[FoldOutcome] = []
-        stopped, model = "max_epochs", None
+        stopped, model = StopReason.MAX_EPOCHS, None
         started = time.perf_counter()
         for index in range(len(self.folds)):
             model = model_for(index)
@@ -247,15 +248,15 @@ class Trainer:
             if validation.stopped not in _FOLD_ENDS:
                 stopped = validation.stopped
                 break  # pruned, out of time, interrupted: no further fold
-            if stopped != "diverged":
-                stopped = validation.stopped or "max_epochs"
+            if stopped != StopReason.DIVERGED:
+                stopped = validation.stopped or StopReason.MAX_EPOCHS
         outcome = Outcome(
             folds=reached,
             stopped=stopped,
             train_seconds=time.perf_counter() - started,
             params=trainable_parameters(model),
         )
-        if self.series.has_test and stopped != "interrupted":
+        if self.series.has_test and stopped != StopReason.INTERRUPTED:
             x, y, base = self._test(spec, scaling, len(reached) - 1)
             assembly = self.prepare(spec, scaling, len(reached) - 1).assembly
             forecast = forecast_with(model, x, assembly, base)
@@ -320,7 +321,7 @@ class _Validation(keras.callbacks.Callback):
             self.best_forecast = forecast
             self.best_steps = np.mean(np.abs(forecast - data.y_valid), axis=0).tolist()
         elif self.patience is not None and epoch - self.best_epoch >= self.patience:
-            self._stop("early_stopping")
+            self._stop(StopReason.EARLY_STOPPING)
         if self.on_epoch is not None:
             reason = self.on_epoch(epoch, score)
             if reason:
@@ -332,7 +333,7 @@ class _Validation(keras.callbacks.Callback):
         if self.best_epoch is None:
             raise Diverged(why)
         if self.stopped is None:
-            self.stopped = "diverged"
+            self.stopped = StopReason.DIVERGED
         self.model.stop_training = True
 
     def _stop(self, reason: str) -> None:

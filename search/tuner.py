@@ -21,6 +21,7 @@ from search.events import TrialEvents
 from search.hypermodel import ForecastHyperModel
 from search.oracles import HyperbandOracle, StudyOracle
 from search.seeds import derive
+from search.states import Status, StopReason
 from search.stopping import Stopper
 from search.study import TrialRecorder, TrialTakenOver
 from search.study import records as rec
@@ -78,9 +79,9 @@ class ForecastTuner(kt.Tuner):
             self.events.epoch_ended(number, epoch + 1, val_mae, fold=fold + 1)
             try:
                 if recorder.epoch(trainer.step(fold, epoch), val_mae):
-                    return "pruned"
+                    return StopReason.PRUNED
             except TrialTakenOver:
-                return "taken_over"
+                return StopReason.TAKEN_OVER
             return self.stopper.reason()
 
         outcome = self.hypermodel.train(
@@ -90,10 +91,10 @@ class ForecastTuner(kt.Tuner):
             epochs=hp.values.get("tuner/epochs"),
             initial_epoch=hp.values.get("tuner/initial_epoch", 0),
         )
-        if outcome.stopped == "interrupted":
+        if outcome.stopped == StopReason.INTERRUPTED:
             self.oracle.abandon(
                 trial.trial_id,
-                "interrupted",
+                Status.INTERRUPTED,
                 f"interrupted by signal {self.stopper.signum} after {outcome.epochs} epochs",
             )
             self.events.trial_ended(number)

@@ -15,10 +15,9 @@ import optuna
 
 from search.errors import UsageError
 from search.names import KERAS_TUNER_ALGORITHMS
+from search.outdir import OutDir
+from search.states import Status
 from search.study import records as rec
-
-KERAS_TUNER_DIR = "keras_tuner"
-LOCK_FILE = f"{KERAS_TUNER_DIR}.lock"
 
 
 def _in_use(out: Path, tuner: str) -> UsageError:
@@ -36,7 +35,7 @@ def check_not_in_use(out: Path, tuner: str) -> None:
     exit status."""
     if tuner not in KERAS_TUNER_ALGORITHMS:
         return
-    path = out / LOCK_FILE
+    path = OutDir(out).keras_tuner_lock
     if not path.is_file():
         return  # no such run has started here
     with open(path) as lock:  # read-only: writes nothing
@@ -54,7 +53,7 @@ def project(out: Path, tuner: str) -> Iterator[tuple[Path, bool]]:
         with tempfile.TemporaryDirectory(prefix="search-keras-tuner-") as directory:
             yield Path(directory), True
         return
-    with open(out / LOCK_FILE, "w") as lock:
+    with open(OutDir(out).keras_tuner_lock, "w") as lock:
         # A few tries: another command's check (check_not_in_use) holds the lock for a
         # moment, and must not make this run give up.
         for attempt in range(20):
@@ -65,7 +64,7 @@ def project(out: Path, tuner: str) -> Iterator[tuple[Path, bool]]:
                 if attempt == 19:
                     raise _in_use(out, tuner) from None
                 time.sleep(0.1)
-        yield out / KERAS_TUNER_DIR, False
+        yield OutDir(out).keras_tuner, False
 
 
 def fail_unfinished(study: optuna.Study) -> None:
@@ -75,7 +74,7 @@ def fail_unfinished(study: optuna.Study) -> None:
     """
     for trial in study.get_trials(deepcopy=False, states=(optuna.trial.TrialState.RUNNING,)):
         storage = study._storage
-        storage.set_trial_user_attr(trial._trial_id, rec.STATUS, "interrupted")
+        storage.set_trial_user_attr(trial._trial_id, rec.STATUS, Status.INTERRUPTED)
         storage.set_trial_user_attr(
             trial._trial_id, rec.ERROR, "the run stopped before this trial ended"
         )

@@ -124,6 +124,8 @@ def test_init_files_only_re_export():
 @pytest.mark.parametrize(
     "module",
     [
+        "search.outdir",
+        "search.states",
         "search.supervisor",
         "search.leaderboard",
         "search.progress",

@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING
 
 from search.cli.fields import field_values
 from search.errors import UsageError
-from search.names import ANSWER_DIR, ANSWER_FILE
+from search.outdir import OutDir
+from search.states import SweepEnd
 
 if TYPE_CHECKING:
     from search.plan import RunOptions
@@ -68,7 +69,7 @@ def run_directory(args: argparse.Namespace, *, model: bool = True) -> Path:
             raise UsageError("give a run's out directory, or --study NAME (and --storage URL)")
         return Path(args.out)
     from search.service import bring_run, queue_url
-    out = Path(args.out) if args.out else Path("results") / args.study
+    out = Path(args.out) if args.out else OutDir.default(args.study).path
     artifacts = args.artifacts if model else None
     note = bring_run(queue_url(args.storage), args.study, out, artifacts, model=model)
     if note:
@@ -96,11 +97,11 @@ def forecast(args: argparse.Namespace) -> int:
     from search.best_model import load_best
     from search.data import DataSource
     from search.files import write_csv
-    from search.forecasting import FORECAST_FILE, dated_as_run, forecast_table, model_inputs
+    from search.forecasting import dated_as_run, forecast_table, model_inputs
     from search.runs import load_run, run_series
 
     out = run_directory(args)
-    if not args.best_trial and (out / ANSWER_DIR / ANSWER_FILE).exists():
+    if not args.best_trial and OutDir(out).answer_file.exists():
         return _forecast_with_answer(args, out)
     model, info = load_best(out)
     if args.data:
@@ -117,7 +118,7 @@ def forecast(args: argparse.Namespace) -> int:
     else:
         series = run_series(load_run(out, storage=args.storage))
     table = forecast_table(model, info, series, args.steps)
-    path = Path(args.output) if args.output else out / FORECAST_FILE
+    path = Path(args.output) if args.output else OutDir(out).forecast
     write_csv(table, path)
     past = table[table["kind"] == "one-step"]
     mae = (past["forecast"] - past["actual"]).abs().mean()
@@ -132,7 +133,7 @@ def _forecast_with_answer(args: argparse.Namespace, out: Path) -> int:
     from search.data import DataSource
     from search.ensemble.saved import answer_table, load_answer
     from search.files import write_csv
-    from search.forecasting import FORECAST_FILE, dated_as_run
+    from search.forecasting import dated_as_run
     from search.runs import load_run, run_series
 
     answer = load_answer(out)
@@ -150,7 +151,7 @@ def _forecast_with_answer(args: argparse.Namespace, out: Path) -> int:
     else:
         series = run_series(load_run(out, storage=args.storage))
     table = answer_table(answer, series, args.steps)
-    path = Path(args.output) if args.output else out / FORECAST_FILE
+    path = Path(args.output) if args.output else OutDir(out).forecast
     write_csv(table, path)
     past = table[table["kind"] == "one-step"]
     mae = (past["forecast"] - past["actual"]).abs().mean()
@@ -176,7 +177,10 @@ def reproduce_trial(args: argparse.Namespace) -> int:
     return 0
 
 
-_SWEEP_ENDS = {"end": "to the end of the range", "diverged": "stopped once the loss diverged"}
+_SWEEP_ENDS = {
+    SweepEnd.END: "to the end of the range",
+    SweepEnd.DIVERGED: "stopped once the loss diverged",
+}
 
 
 def lr_find(args: argparse.Namespace) -> int:
@@ -208,7 +212,7 @@ def lr_find(args: argparse.Namespace) -> int:
     out = Path(args.out) if args.out else default_out(declared, options)
     model = describe(config)
     title = f"range test: {model}, {config['optimizer']}, {config['loss']} loss, {series.name}"
-    paths = write_sweep(result, out, title=title, extra={"configuration": config})
+    paths = write_sweep(result, OutDir(out).lr_find, title=title, extra={"configuration": config})
     for warning in result.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     print(

@@ -11,10 +11,11 @@ from search.cli.options import (
     storage_option,
     worker_process_options,
 )
+from search.outdir import QUEUE_FILE, WORK_DIR
 
 
 def _storage_option(parser: argparse.ArgumentParser) -> None:
-    storage_option(parser, "sqlite:///results/queue.db for one machine")
+    storage_option(parser, f"sqlite:///{QUEUE_FILE} for one machine")
 
 
 def add_service_commands(
@@ -69,8 +70,8 @@ def add_service_commands(
     worker.add_argument(
         "--work-dir",
         metavar="DIR",
-        default="results/worker",
-        help="scratch for this machine's out directories (default results/worker)",
+        default=str(WORK_DIR),
+        help=f"scratch for this machine's out directories (default {WORK_DIR})",
     )
     artifacts_option(worker)
     worker_process_options(worker)

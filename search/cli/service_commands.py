@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from search.errors import UsageError
+from search.states import SearchState
 
 if TYPE_CHECKING:
     from search.service import QueuedSearch
@@ -94,7 +95,7 @@ def _status_row(search: QueuedSearch) -> tuple[str, ...]:
         return "-" if value is None else f"{value:.4f}"
 
     if search.seconds_left is None:
-        left = "-" if search.started is None or search.state != "running" else "no limit"
+        left = "-" if search.started is None or search.state != SearchState.RUNNING else "no limit"
     else:
         left = _duration(search.seconds_left)
     return (

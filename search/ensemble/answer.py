@@ -17,6 +17,7 @@ import optuna
 
 from search.data.forecasts import Forecasts
 from search.ensemble._selection import greedy_weights
+from search.states import SCORED
 from search.study import RunIdentity, TrialRecord, read_records
 from search.study.forecasts import (
     read_actuals,
@@ -182,6 +183,6 @@ def answer_of(study: optuna.Study) -> Ensemble | None:
 
 
 def _scored_on_every_fold(record: TrialRecord, folds: int) -> bool:
-    if record.status not in ("complete", "pruned") or record.val_mae is None:
+    if record.status not in SCORED or record.val_mae is None:
         return False
     return folds == 1 or len(record.fold_maes) == folds

@@ -18,11 +18,11 @@ import optuna
 
 from search.data import Series
 from search.ensemble.answer import answer_of
-from search.ensemble.saved import model_file, save_answer, save_network
+from search.ensemble.saved import save_answer, save_network
 from search.hypermodel import ForecastHyperModel
 from search.inputs import Assembly, InputSpec
 from search.inputs.standalone import stand_alone
-from search.names import ANSWER_DIR
+from search.outdir import OutDir
 from search.space import Space
 from search.study import records as rec
 from search.study.forecasts import Refit, keep_refit, read_refits
@@ -44,11 +44,11 @@ def refit_answer(
     if answer is None or not series.has_test:
         return []
     done = read_refits(study)
-    folder = None if out is None else Path(out) / ANSWER_DIR
+    paths = None if out is None else OutDir(out)
     todo = [
         number
         for number in answer.trials
-        if number not in done or (folder is not None and not (folder / model_file(number)).exists())
+        if number not in done or (paths is not None and not paths.answer_model(number).exists())
     ]
     if todo:
         say(

@@ -28,18 +28,14 @@ from search.files import replace_file, write_json
 from search.forecasting import ahead, continue_time, one_step_end
 from search.inputs import InputSpec
 from search.inputs.assembly import raw_inputs
-from search.names import ANSWER_DIR, ANSWER_FILE
-
-
-def model_file(number: int) -> str:
-    return f"trial_{number}.keras"
+from search.outdir import OutDir
 
 
 def save_network(out: Path, number: int, model: keras.Model) -> Path:
     """Keep a refit network (already wrapped to read raw values) in the answer's folder."""
-    folder = Path(out) / ANSWER_DIR
-    folder.mkdir(parents=True, exist_ok=True)
-    return replace_file(folder / model_file(number), lambda path: model.save(path))
+    path = OutDir(out).answer_model(number)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return replace_file(path, lambda target: model.save(target))
 
 
 def save_answer(
@@ -48,13 +44,14 @@ def save_answer(
     """Write ``answer.json``: the members, their weights, what each network reads (its
     ``specs``, by trial), where the statistical members' fit ends, and ``about`` (the
     study, the data)."""
+    paths = OutDir(out)
     members = []
     for member in ensemble.members:
         entry: dict[str, Any] = {"name": member.name, "weight": member.weight}
         if member.trial is not None:
             entry |= {
                 "trial": member.trial,
-                "file": model_file(member.trial),
+                "file": paths.answer_model(member.trial).name,
                 "inputs": specs[member.trial].get_config(),
             }
         members.append(entry)
@@ -67,9 +64,8 @@ def save_answer(
         "output": "the weighted sum of the members' forecasts, in the series' own units",
         "saved": datetime.now().astimezone().isoformat(timespec="seconds"),
     }
-    folder = Path(out) / ANSWER_DIR
-    folder.mkdir(parents=True, exist_ok=True)
-    return write_json(info, folder / ANSWER_FILE)
+    paths.answer_dir.mkdir(parents=True, exist_ok=True)
+    return write_json(info, paths.answer_file)
 
 
 @dataclass
@@ -132,13 +128,14 @@ class SavedAnswer:
 
 def load_answer(out: str | Path) -> SavedAnswer:
     """The out directory's answer, its networks loaded safely."""
-    folder = Path(out) / ANSWER_DIR
+    paths = OutDir(out)
+    folder = paths.answer_dir
     try:
-        info = json.loads((folder / ANSWER_FILE).read_text())
+        info = json.loads(paths.answer_file.read_text())
     except FileNotFoundError:
         raise UsageError(
-            f"{out}: no answer here ({ANSWER_DIR}/{ANSWER_FILE}); it is written when a run with "
-            "a test part ends"
+            f"{out}: no answer here ({paths.link(paths.answer_file)}); it is written when a "
+            "run with a test part ends"
         ) from None
     answer = SavedAnswer(info)
     for member in info["members"]:

@@ -1,6 +1,5 @@
 """The learning-rate range test: its rule, its sweep, and the files it leaves."""
 
-from search.names import RANGE_TEST_DIR
 from search.range_test.files import write_sweep
 from search.range_test.groups import GROUP_FIELDS, find_rates, group_key, groups, resolve
 from search.range_test.rule import RangeTest, Sweep, conclude, diverged, smooth
@@ -8,7 +7,6 @@ from search.range_test.sweep import configuration, sweep
 
 __all__ = [
     "GROUP_FIELDS",
-    "RANGE_TEST_DIR",
     "RangeTest",
     "Sweep",
     "conclude",

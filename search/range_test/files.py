@@ -1,5 +1,5 @@
-"""A range test's files: ``<stem>.csv`` step by step, ``<stem>.json`` its conclusion and
-``<stem>.png`` its plot."""
+"""A range test's files: its table step by step, its conclusion and its plot (named by
+``search.outdir.range_test_files``)."""
 
 from __future__ import annotations
 
@@ -12,15 +12,13 @@ from search.files import write_csv, write_json
 from search.range_test.figures import range_test
 from search.range_test.rule import Sweep
 
-# Where a run keeps the range tests of its automatic rate, inside its out directory.
-
 
 def write_sweep(
-    result: Sweep, folder: Path, *, stem: str = "lr_find", title: str, extra: dict[str, Any]
+    result: Sweep, paths: dict[str, Path], *, title: str, extra: dict[str, Any]
 ) -> dict[str, Path]:
-    """Write the sweep's table, summary and plot into ``folder``; their paths."""
-    folder.mkdir(parents=True, exist_ok=True)
-    paths = {kind: folder / f"{stem}.{kind}" for kind in ("csv", "json", "png")}
+    """Write the sweep's table, summary and plot to ``paths`` (by kind: csv, json, png);
+    the paths."""
+    paths["csv"].parent.mkdir(parents=True, exist_ok=True)
     table = pd.DataFrame(
         {
             "step": range(1, len(result.rates) + 1),

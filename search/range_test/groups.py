@@ -9,11 +9,11 @@ from __future__ import annotations
 import itertools
 import time
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from search.errors import UsageError
 from search.model import xla_from_start
+from search.outdir import OutDir
 from search.range_test.files import write_sweep
 from search.range_test.rule import RangeTest
 from search.range_test.sweep import configuration, sweep
@@ -60,14 +60,14 @@ def resolve(config: dict[str, Any], rates: dict[str, float]) -> dict[str, Any]:
 def find_rates(
     space: Space,
     series: Any,
-    folder: Path,
+    out: OutDir,
     known: dict[str, float],
     *,
     say: Callable[[str], None] = print,
 ) -> dict[str, float]:
     """The suggested rate of every group of ``space``: those in ``known`` as they are, the
     others from a range test run now on the group's default configuration, its files
-    written to ``folder/<group>.csv|json|png``."""
+    written into the out directory's ``lr_find/<group>.csv|json|png``."""
     test = range_test_of(space)
     rates = dict(known)
     for key, fixed in groups(space).items():
@@ -84,7 +84,7 @@ def find_rates(
             jit_compile=xla_from_start(space.setting("jit_compile")),
         )
         title = f"range test for {key}: {describe(config)}, {series.name}"
-        write_sweep(result, folder, stem=key, title=title, extra={"configuration": config})
+        write_sweep(result, out.range_test(key), title=title, extra={"configuration": config})
         rates[key] = result.suggestion
         seconds = time.perf_counter() - started
         say(

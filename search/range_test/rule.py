@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from search.errors import UsageError
+from search.states import SweepEnd
 
 SWEEP_UNITS = ("batch", "epoch")
 
@@ -101,7 +102,7 @@ class Sweep:
     smoothed: list[float] = field(default_factory=list)
     lowest: int = 0
     suggestion: float = math.nan
-    stopped: str = "end"  # "end" of the range, or "diverged"
+    stopped: SweepEnd = SweepEnd.END
     warnings: list[str] = field(default_factory=list)
 
     def get_config(self) -> dict[str, Any]:
@@ -145,7 +146,9 @@ def conclude(test: RangeTest, rates: list[float], losses: list[float]) -> Sweep:
     """Apply the rule to the losses seen at ``rates``; a loss that is not finite ends the
     curve."""
     finite = next((i for i, v in enumerate(losses) if not math.isfinite(v)), len(losses))
-    stopped = "diverged" if finite < len(losses) or len(losses) < test.steps else "end"
+    stopped = (
+        SweepEnd.DIVERGED if finite < len(losses) or len(losses) < test.steps else SweepEnd.END
+    )
     rates, losses = list(rates[:finite]), list(losses[:finite])
     if len(losses) < 2:
         raise UsageError(
@@ -163,7 +166,7 @@ def conclude(test: RangeTest, rates: list[float], losses: list[float]) -> Sweep:
         suggestion=float(rates[lowest] / test.backoff),
         stopped=stopped,
     )
-    if stopped == "end" and lowest >= len(losses) - max(2, test.steps // 20):
+    if stopped == SweepEnd.END and lowest >= len(losses) - max(2, test.steps // 20):
         sweep.warnings.append(
             f"the loss was still falling at the end of the range ({rates[-1]:.3g}); "
             "raise stop to see where it turns"

@@ -11,10 +11,10 @@ import optuna
 import pandas as pd
 
 from search.leaderboard import parameter_order
+from search.states import SCORED
 from search.study import RunIdentity, TrialRecord
 from search.study.records import rank_key
 
-SCORED = ("complete", "pruned")
 # Optuna's parameter importances need this many completed trials to say something.
 IMPORTANCE_TRIALS = 10
 

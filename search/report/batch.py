@@ -9,14 +9,12 @@ import optuna
 import pandas as pd
 
 from search.files import replace_file
+from search.outdir import OutDir
 from search.report import analysis, figures
 from search.report.markdown import escape, figure, table
 from search.runs import run_identity
 from search.study import read_records
 from search.vocabulary import describe
-
-REPORT_FILE = "report.md"
-FIGURES_DIR = "figures"
 
 
 def write_batch_report(
@@ -24,7 +22,8 @@ def write_batch_report(
 ) -> Path:
     """``<root>/report.md``: the runs of a batch side by side, with links to each report."""
     root = Path(root)
-    (root / FIGURES_DIR).mkdir(exist_ok=True)
+    paths = OutDir(root)
+    paths.figures.mkdir(exist_ok=True)
     rows = []
     for out, study in runs:
         identity = run_identity(study)
@@ -38,14 +37,14 @@ def write_batch_report(
                 "trials": len(ranked),
                 "best": best.val_mae if best else None,
                 "model": describe(best.config) if best else "",
-                "report": f"{out.relative_to(root)}/{REPORT_FILE}",
+                "report": paths.link(OutDir(out).report),
             }
         )
     summary = pd.DataFrame(rows)
     parts = [
         "# Search report: a batch of spaces",
         f"{len(runs)} runs in `{escape(root)}`; the combined leaderboard is "
-        f"`leaderboard.csv` here ({int(combined['rank'].notna().sum())} trials ranked "
+        f"`{paths.leaderboard.name}` here ({int(combined['rank'].notna().sum())} trials ranked "
         "together).",
     ]
     shown = summary.sort_values("best", na_position="last")
@@ -60,9 +59,9 @@ def write_batch_report(
     )
     scored = summary.dropna(subset=["best"])
     if len(scored):
-        figures.spaces(scored, root / FIGURES_DIR / "spaces.png")
+        figures.spaces(scored, paths.figure("spaces"))
         parts.append(
-            figure(f"{FIGURES_DIR}/spaces.png", "The best validation MAE each space reached")
+            figure(paths.link(paths.figure("spaces")), "The best validation MAE each space reached")
         )
     text = "\n\n".join(parts) + "\n"
-    return replace_file(root / REPORT_FILE, lambda path: Path(path).write_text(text))
+    return replace_file(paths.report, lambda path: Path(path).write_text(text))

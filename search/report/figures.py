@@ -11,9 +11,10 @@ import pandas as pd
 from matplotlib.ticker import MaxNLocator
 
 from search.plotting import WIDE, plt, save
+from search.states import Status
 from search.study import TrialRecord
 
-_COLORS = {"complete": "tab:blue", "pruned": "tab:orange"}
+_COLORS = {Status.COMPLETE: "tab:blue", Status.PRUNED: "tab:orange"}
 
 
 def _reference_lines(ax: plt.Axes, lines: dict[str, float | None]) -> None:

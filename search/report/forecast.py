@@ -10,12 +10,11 @@ import numpy as np
 import optuna
 
 from search.data import Series, backtest_folds
+from search.outdir import OutDir
 from search.report import figures
 from search.report.markdown import escape, figure, table
 from search.study import RunIdentity, TrialRecord
 from search.study import records as rec
-
-FIGURES_DIR = "figures"
 
 
 def forecast_section(
@@ -49,33 +48,32 @@ def forecast_section(
     time = series.time[labels] if series.time is not None else labels
     test_from = time[len(stored)] if tested else None
     parts = "validation and test parts" if tested else "validation part"
+    paths = OutDir(out)
     figures.forecast(
         time,
         actual,
         predicted,
-        out / FIGURES_DIR / "forecast.png",
+        paths.figure("forecast"),
         f"{series.name}: trial {best.number}'s {_first_step(horizon)} of the {parts}",
         test_from=test_from,
     )
     floor = None
     if series.clean is not None:
         floor = np.abs(series.clean[labels] - actual)
-    figures.errors(
-        time, actual, predicted, out / FIGURES_DIR / "error.png", floor, test_from=test_from
-    )
+    figures.errors(time, actual, predicted, paths.figure("error"), floor, test_from=test_from)
     worst = np.argsort(-np.abs(predicted - actual))[:3]
     at = ", ".join(_when(time[i]) for i in sorted(worst))
     return "\n\n".join(
         [
             title,
             figure(
-                f"{FIGURES_DIR}/forecast.png",
+                paths.link(paths.figure("forecast")),
                 f"Trial {best.number} forecasts every point of the {parts} from the "
                 f"{best.config.get('window')} real values before it (blue; "
                 f"{_first_step(horizon)}), against the series (gray)",
             ),
             figure(
-                f"{FIGURES_DIR}/error.png",
+                paths.link(paths.figure("error")),
                 "Absolute error over time; the dashed line is the noise-free signal's own "
                 "error, which no forecaster beats"
                 if floor is not None
@@ -107,7 +105,8 @@ def steps_section(identity: RunIdentity, best: TrialRecord, out: Path) -> str:
     baseline = identity.yardstick.best
     if baseline is not None and len(baseline.step_maes) == len(best.step_maes):
         lines[baseline.name] = list(baseline.step_maes)
-    figures.steps(lines, out / FIGURES_DIR / "steps.png")
+    paths = OutDir(out)
+    figures.steps(lines, paths.figure("steps"))
     rows = [
         [step, *(values[step - 1] for values in lines.values())]
         for step in range(1, len(best.step_maes) + 1)
@@ -117,7 +116,7 @@ def steps_section(identity: RunIdentity, best: TrialRecord, out: Path) -> str:
             "## MAE by step ahead",
             f"Each origin is forecast {len(best.step_maes)} steps at once; `val_mae` is the "
             "mean over the steps. Errors grow with the distance from the last value known.",
-            figure(f"{FIGURES_DIR}/steps.png", "Validation MAE at each step ahead"),
+            figure(paths.link(paths.figure("steps")), "Validation MAE at each step ahead"),
             table(["step", *(escape(k) for k in lines)], rows),
         ]
     )

@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from search import best_model
-from search.report import analysis
 from search.report.markdown import escape, number, table
+from search.states import SCORED
 from search.study import RunIdentity, TrialRecord
 from search.vocabulary import describe
 from search.yardstick import Yardstick
@@ -161,7 +161,7 @@ def _baselines_described(yardstick: Yardstick) -> str:
 def _target_reached(target: float | None, records: Sequence[TrialRecord]) -> str:
     if target is None:
         return ""
-    scored = [r for r in records if r.status in analysis.SCORED and r.val_mae is not None]
+    scored = [r for r in records if r.status in SCORED and r.val_mae is not None]
     beaten = sorted((r for r in scored if r.val_mae < target), key=lambda r: r.number)
     if not beaten:
         return f"No trial has beaten the target {target} yet."

@@ -8,14 +8,13 @@ from pathlib import Path
 
 import optuna
 
-from search.range_test import RANGE_TEST_DIR, RangeTest, group_key
+from search.outdir import OutDir
+from search.range_test import RangeTest, group_key
 from search.range_test.figures import rate_scales
 from search.report.markdown import escape, figure, table
 from search.space import Auto
 from search.study import RunIdentity, TrialRecord
 from search.study import records as rec
-
-FIGURES_DIR = "figures"
 
 
 def range_tests_section(
@@ -29,6 +28,7 @@ def range_tests_section(
     decades = float(auto.get("decades", 1.0))
     rule = RangeTest.preset(auto.get("preset", "fast")).rule()
     automatic = [r for r in ranked if Auto.SCALE in r.config]
+    paths = OutDir(out)
     rows, links = [], []
     for key, rate in sorted(rates.items()):
         members = [r for r in automatic if group_key(r.config) == key]
@@ -44,8 +44,9 @@ def range_tests_section(
                 f"{best.config[Auto.SCALE]:.2f}" if best else "",
             ]
         )
-        if (out / RANGE_TEST_DIR / f"{key}.png").exists():
-            links.append(figure(f"{RANGE_TEST_DIR}/{key}.png", f"Range test for {key}"))
+        plot = paths.range_test(key)["png"]
+        if plot.exists():
+            links.append(figure(paths.link(plot), f"Range test for {key}"))
     parts = [
         "## Learning-rate range tests",
         "Before the search, one range test per group of configurations suggested a rate "
@@ -72,7 +73,7 @@ def range_tests_section(
             [group_key(r.config) for r in automatic],
             0,
             decades,
-            out / FIGURES_DIR / "rates.png",
+            paths.figure("rates"),
         )
         parts.append(
             f"The winner, trial {winner.number}, trained at "
@@ -81,7 +82,7 @@ def range_tests_section(
         )
         parts.append(
             figure(
-                f"{FIGURES_DIR}/rates.png",
+                paths.link(paths.figure("rates")),
                 "Validation MAE against each trial's rate relative to its group's suggestion",
             )
         )

@@ -10,12 +10,12 @@ import pandas as pd
 
 from search.errors import UsageError
 from search.leaderboard import (
-    LEADERBOARD_FILE,
     RankedRun,
     combine_leaderboards,
     rebuild_leaderboard,
     write_leaderboard,
 )
+from search.outdir import OutDir
 from search.report.batch import write_batch_report
 from search.report.run_report import write_report
 from search.runs import load_run, run_identity, run_series, storage_label
@@ -40,7 +40,7 @@ def report_batch(
         ranked.append(RankedRun(str(out.relative_to(root)), run_identity(study), table))
         reported.append((out, study))
     combined = combine_leaderboards(ranked)
-    write_leaderboard(combined, root / LEADERBOARD_FILE)
+    write_leaderboard(combined, OutDir(root).leaderboard)
     return combined, write_batch_report(root, reported, combined)
 
 

@@ -16,6 +16,7 @@ import pandas as pd
 from search.data import Series
 from search.ensemble import answer_of
 from search.files import replace_file
+from search.outdir import OutDir
 from search.report import analysis, figures
 from search.report.answer import answer_section
 from search.report.forecast import forecast_section, steps_section
@@ -23,11 +24,10 @@ from search.report.headline import best_section, headline, reference_lines
 from search.report.markdown import escape, figure, table
 from search.report.range_tests import range_tests_section
 from search.runs import run_identity
+from search.states import UNFINISHED
 from search.study import RunIdentity, TrialRecord, read_records
 from search.vocabulary import describe
 
-REPORT_FILE = "report.md"
-FIGURES_DIR = "figures"
 TOP = 10
 CURVES = 5
 
@@ -41,7 +41,7 @@ def write_report(
     with a word why. ``storage`` names where the study is kept (a masked URL).
     """
     out = Path(out)
-    (out / FIGURES_DIR).mkdir(exist_ok=True)
+    OutDir(out).figures.mkdir(exist_ok=True)
     identity = run_identity(study)
     records = read_records(study)
     ranked = analysis.scored(records, identity.folds)
@@ -64,7 +64,7 @@ def write_report(
         ]
     parts.append(_failures(records))
     text = "\n\n".join(p for p in parts if p) + "\n"
-    return replace_file(out / REPORT_FILE, lambda path: Path(path).write_text(text))
+    return replace_file(OutDir(out).report, lambda path: Path(path).write_text(text))
 
 
 # -- sections ---------------------------------------------------------------------------------
@@ -113,9 +113,10 @@ def _top(ranked: Sequence[TrialRecord], searched: Sequence[str]) -> str:
 
 def _history(identity: RunIdentity, records: Sequence[TrialRecord], out: Path) -> str:
     frame = analysis.best_so_far(records)
-    figures.history(frame, out / FIGURES_DIR / "history.png", reference_lines(identity))
+    paths = OutDir(out)
+    figures.history(frame, paths.figure("history"), reference_lines(identity))
     return "## Search history\n\n" + figure(
-        f"{FIGURES_DIR}/history.png",
+        paths.link(paths.figure("history")),
         "Validation MAE of each trial in the order they ran (pruned trials at the epoch they "
         "stopped), the best so far, the target and the reference forecasters",
     )
@@ -144,11 +145,12 @@ def _mattered(
     stats = {name: frame for name, frame in stats.items() if len(frame)}
     if not stats:
         return ""
-    figures.mattered(stats, out / FIGURES_DIR / "mattered.png", _log_names(identity, searched))
+    paths = OutDir(out)
+    figures.mattered(stats, paths.figure("mattered"), _log_names(identity, searched))
     parts = [
         "## What mattered",
         figure(
-            f"{FIGURES_DIR}/mattered.png",
+            paths.link(paths.figure("mattered")),
             "For each hyperparameter, the best (blue) and median (gray) validation MAE of the "
             "trials by its value; many-valued numbers are grouped in ranges",
         ),
@@ -163,10 +165,10 @@ def _mattered(
         )
     found = analysis.importances(study)
     if found:
-        figures.importance(found, out / FIGURES_DIR / "importance.png")
+        figures.importance(found, paths.figure("importance"))
         parts.append(
             figure(
-                f"{FIGURES_DIR}/importance.png",
+                paths.link(paths.figure("importance")),
                 "How much of the variation of the validation MAE each parameter "
                 "explains (Optuna's fANOVA importance, completed trials)",
             )
@@ -183,15 +185,16 @@ def _curves(ranked: Sequence[TrialRecord], out: Path) -> str:
     best = [r for r in ranked[:CURVES] if r.curve]
     if not best:
         return ""
-    figures.curves(best, out / FIGURES_DIR / "curves.png")
+    paths = OutDir(out)
+    figures.curves(best, paths.figure("curves"))
     return "## Learning curves\n\n" + figure(
-        f"{FIGURES_DIR}/curves.png",
+        paths.link(paths.figure("curves")),
         f"Validation MAE after each epoch of the {len(best)} best trials",
     )
 
 
 def _failures(records: Sequence[TrialRecord]) -> str:
-    failed = [r for r in records if r.status in ("failed", "interrupted")]
+    failed = [r for r in records if r.status in UNFINISHED]
     if not failed:
         return ""
     return "## Trials that did not finish\n\n" + table(

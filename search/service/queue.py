@@ -13,20 +13,12 @@ import optuna
 from optuna.study._frozen import FrozenStudy
 from optuna.trial import TrialState
 
-from search.service.submission import FAILED, STARTED, Submission
+from search.service.submission import FAILED_WHY, STARTED, Submission
+from search.states import SearchState
 from search.study import records as rec
 from search.study.budget import budget_slots
-from search.study.cancel import CANCELLED
+from search.study.cancel import CANCELLED_AT
 from search.study.identity import RunIdentity
-
-QUEUED, RUNNING, DONE, FAILED_STATE, CANCELLED_STATE = (
-    "queued",
-    "running",
-    "done",
-    "failed",
-    "cancelled",
-)
-STATES = (QUEUED, RUNNING, DONE, FAILED_STATE, CANCELLED_STATE)
 
 
 @dataclass(frozen=True)
@@ -43,7 +35,7 @@ class QueuedSearch:
     """
 
     name: str
-    state: str
+    state: SearchState
     submitted: float
     trials: int
     finished: int
@@ -65,14 +57,14 @@ class QueuedSearch:
     @property
     def has_room(self) -> bool:
         """Whether a worker joining now would start a trial at once."""
-        if self.state not in (QUEUED, RUNNING):
+        if not self.open:
             return False
         return self.waiting > 0 or self.finished + self.alive < self.trials
 
     @property
     def open(self) -> bool:
         """Whether the search may still need a worker (queued or running)."""
-        return self.state in (QUEUED, RUNNING)
+        return self.state in (SearchState.QUEUED, SearchState.RUNNING)
 
 
 def list_searches(storage: optuna.storages.RDBStorage) -> list[QueuedSearch]:
@@ -98,7 +90,7 @@ def next_search(
     with_room = [s for s in candidates if s.has_room]
     if with_room:
         return with_room[0]
-    return next((s for s in candidates if s.state == RUNNING), None)
+    return next((s for s in candidates if s.state == SearchState.RUNNING), None)
 
 
 def _read(
@@ -119,16 +111,16 @@ def _read(
     if started is not None and submission.budget is not None:
         left = max(0.0, float(started) + submission.budget - time.time())
     finished = used - running
-    if CANCELLED in attrs:
-        state, why = CANCELLED_STATE, None
-    elif FAILED in attrs:
-        state, why = FAILED_STATE, str(attrs[FAILED])
+    if CANCELLED_AT in attrs:
+        state, why = SearchState.CANCELLED, None
+    elif FAILED_WHY in attrs:
+        state, why = SearchState.FAILED, str(attrs[FAILED_WHY])
     elif (left == 0.0 and not alive) or (
         running == 0 and waiting == 0 and finished >= identity.trials
     ):  # out of time (what did not finish never will), or every trial has ended
-        state, why = DONE, None
+        state, why = SearchState.DONE, None
     else:
-        state, why = (RUNNING if alive else QUEUED), None
+        state, why = (SearchState.RUNNING if alive else SearchState.QUEUED), None
     test = None if best is None else best[0].user_attrs.get(rec.TEST_MAE)
     return QueuedSearch(
         name=frozen.study_name,

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from search import study as studies
 from search.environment import ARTIFACTS
-from search.names import INFO_FILE, MODEL_FILE
+from search.outdir import OutDir
 from search.runs import run_identity, write_run_file
 from search.study import read_records
 from search.study.artifacts import artifact_store, fetch_files
@@ -34,8 +34,9 @@ def bring_run(
     if artifacts is None:
         return f"no artifact folder given ({ARTIFACTS.origin}): no best model"
     store = artifact_store(artifacts)
+    names = (OutDir(out).best_model.name, OutDir(out).best_model_info.name)
     for record in ranked:
-        if len(fetch_files(store, study, record.number, (MODEL_FILE, INFO_FILE), out)) == 2:
+        if len(fetch_files(store, study, record.number, names, out)) == 2:
             if record.number != ranked[0].number:
                 return (
                     f"the best trial ({ranked[0].number}) has no model in {artifacts}; "

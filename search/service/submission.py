@@ -6,20 +6,18 @@ from __future__ import annotations
 
 import time
 from dataclasses import asdict, dataclass
-from pathlib import Path
 from typing import Any
 
 import optuna
 
 from search import study as studies
+from search.outdir import QUEUE_FILE
 
 # Study user attributes.
 SUBMISSION = "submission"  # written last: a study without it is not (yet) a queued search
 STARTED = "started_at"  # when a worker first took the search up (seconds since the epoch)
-FAILED = "failed"  # why no worker can go on with the search
+FAILED_WHY = "failed"  # why no worker can go on with the search
 REFIT_BY = "refit_by"  # the worker that refits the answer of the ended search
-
-QUEUE_FILE = Path("results") / "queue.db"  # the queue of one machine, by default
 
 
 @dataclass(frozen=True)
@@ -57,7 +55,7 @@ def mark_started(study: optuna.Study) -> float:
 
 
 def mark_failed(study: optuna.Study, why: str) -> None:
-    study.set_user_attr(FAILED, why)
+    study.set_user_attr(FAILED_WHY, why)
 
 
 def queue_url(option: str | None) -> str:

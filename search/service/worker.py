@@ -15,7 +15,7 @@ import socket
 import time
 import zlib
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
 from typing import Any
@@ -25,9 +25,11 @@ import optuna
 from search import study as studies
 from search.errors import RunInterrupted, UsageError
 from search.events import DEFAULT_RECYCLE_GROWTH
+from search.outdir import WORK_DIR
 from search.plan import Plan, RunOptions
-from search.service.queue import DONE, QueuedSearch, list_searches, next_search
+from search.service.queue import QueuedSearch, list_searches, next_search
 from search.service.submission import REFIT_BY, Submission, mark_failed, mark_started
+from search.states import SearchState
 from search.study.contents import kept_series, kept_space
 from search.study.identity import RunIdentity
 from search.worker.spawn import Forkserver
@@ -46,7 +48,7 @@ class ServiceOptions:
     workers: int = 1
     until_empty: bool = True
     only: tuple[str, ...] = ()
-    work_dir: Path = field(default_factory=lambda: Path("results") / "worker")
+    work_dir: Path = WORK_DIR
     artifacts: str | None = None
     poll: float = POLL_SECONDS
     quiet: bool = False
@@ -225,7 +227,7 @@ def _refit_when_ended(plan: Plan, study: optuna.Study, options: ServiceOptions) 
         return
     searches = list_searches(studies.open_storage(options.storage_url))
     ended = [s for s in searches if s.name == study.study_name]
-    if not ended or ended[0].state != DONE:
+    if not ended or ended[0].state != SearchState.DONE:
         return  # trials still running elsewhere: whoever ends the last one refits
     study.set_user_attr(REFIT_BY, f"{socket.gethostname()}:{os.getpid()}")
     from search.leaderboard import rebuild_leaderboard

@@ -9,7 +9,6 @@ from search.study.retries import duplicate_retry, retry, retry_once
 from search.study.storage import close_storages, open_storage
 from search.study.studies import create_study, delete_study, load_study
 from search.study.urls import (
-    STUDY_FILE,
     default_storage_url,
     mask_url,
     resolve_storage,
@@ -18,7 +17,6 @@ from search.study.urls import (
 )
 
 __all__ = [
-    "STUDY_FILE",
     "CancelWatch",
     "Heartbeat",
     "RunIdentity",

@@ -9,7 +9,7 @@ from datetime import datetime
 
 import optuna
 
-CANCELLED = "cancelled"  # study user attribute: when the search was cancelled
+CANCELLED_AT = "cancelled"  # study user attribute: when the search was cancelled
 
 # How often a worker looks: one small query per worker at most this often.
 CHECK_SECONDS = 5.0
@@ -17,13 +17,13 @@ CHECK_SECONDS = 5.0
 
 def request_cancel(study: optuna.Study) -> None:
     """Mark ``study`` cancelled (once: a second request keeps the first time)."""
-    if CANCELLED not in study.user_attrs:
-        study.set_user_attr(CANCELLED, datetime.now().astimezone().isoformat(timespec="seconds"))
+    if CANCELLED_AT not in study.user_attrs:
+        study.set_user_attr(CANCELLED_AT, datetime.now().astimezone().isoformat(timespec="seconds"))
 
 
 def cancelled(study: optuna.Study) -> bool:
     """Whether ``study`` has been cancelled."""
-    return CANCELLED in study.user_attrs
+    return CANCELLED_AT in study.user_attrs
 
 
 class CancelWatch:

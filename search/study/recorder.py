@@ -16,6 +16,7 @@ from optuna.exceptions import UpdateFinishedTrialError
 from optuna.trial import TrialState
 
 from search.data.forecasts import encode
+from search.states import Status
 from search.study import records as rec
 from search.study.records import rank_key
 
@@ -79,7 +80,11 @@ class TrialRecorder:
             if value is None or not math.isfinite(value):
                 continue
             theirs = rec.TrialRecord(
-                trial.number, "", value, {}, fold_maes=trial.user_attrs.get(rec.FOLD_MAES) or []
+                trial.number,
+                rec.trial_status(trial),
+                value,
+                {},
+                fold_maes=trial.user_attrs.get(rec.FOLD_MAES) or [],
             )
             if rank_key(theirs, folds) <= mine:
                 return False
@@ -127,7 +132,9 @@ class TrialRecorder:
         else:
             self.study.tell(self.live, self.outcome.val_mae, skip_if_finished=True)
 
-    def fail(self, error: str, *, status: str | None = None, traceback: str | None = None) -> None:
+    def fail(
+        self, error: str, *, status: Status | None = None, traceback: str | None = None
+    ) -> None:
         """End the trial as failed (or ``status``, such as ``interrupted``), with why."""
         if self.taken_over:
             return
@@ -154,7 +161,7 @@ class TrialRecorder:
 
 
 def _record(outcome: Outcome) -> rec.TrialRecord:
-    return rec.TrialRecord(-1, "", outcome.val_mae, {}, fold_maes=outcome.fold_maes)
+    return rec.TrialRecord(-1, Status.RUNNING, outcome.val_mae, {}, fold_maes=outcome.fold_maes)
 
 
 def _rounded(values: Any) -> list[float]:

@@ -15,6 +15,8 @@ from typing import Any
 import optuna
 from optuna.trial import TrialState
 
+from search.states import UNFINISHED, Status
+
 # Trial user attributes.
 CONFIG = "config"
 VAL_MAE = "val_mae"
@@ -61,7 +63,7 @@ class TrialRecord:
     """One trial as the study holds it."""
 
     number: int
-    status: str
+    status: Status
     val_mae: float | None
     config: dict[str, Any]
     test_mae: float | None = None
@@ -119,7 +121,11 @@ def best_trial(
         if value is None or not math.isfinite(value):
             continue
         record = TrialRecord(
-            trial.number, "", value, {}, fold_maes=list(trial.user_attrs.get(FOLD_MAES) or [])
+            trial.number,
+            trial_status(trial),
+            value,
+            {},
+            fold_maes=list(trial.user_attrs.get(FOLD_MAES) or []),
         )
         found.append((rank_key(record, folds), trial.number, trial, float(value)))
     if not found:
@@ -139,9 +145,9 @@ def read_records(study: optuna.Study) -> list[TrialRecord]:
 
 def _record(trial: optuna.trial.FrozenTrial, retried: dict[int, int]) -> TrialRecord:
     attrs = trial.user_attrs
-    status = _status(trial)
+    status = trial_status(trial)
     error = attrs.get(ERROR)
-    if status in ("failed", "interrupted"):
+    if status in UNFINISHED:
         if error is None:
             error = STALE_ERROR
         if trial.number in retried:
@@ -175,13 +181,14 @@ def _record(trial: optuna.trial.FrozenTrial, retried: dict[int, int]) -> TrialRe
     )
 
 
-def _status(trial: optuna.trial.FrozenTrial) -> str:
+def trial_status(trial: optuna.trial.FrozenTrial) -> Status:
+    """The status the leaderboard shows for ``trial``."""
     if trial.state == TrialState.COMPLETE:
-        return "complete"
+        return Status.COMPLETE
     if trial.state == TrialState.PRUNED:
-        return "pruned"
+        return Status.PRUNED
     if trial.state == TrialState.FAIL:
-        return trial.user_attrs.get(STATUS, "failed")
+        return Status(trial.user_attrs.get(STATUS, Status.FAILED))
     if trial.state == TrialState.WAITING:
-        return "waiting"
-    return "running"
+        return Status.WAITING
+    return Status.RUNNING

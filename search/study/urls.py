@@ -11,13 +11,12 @@ from sqlalchemy.exc import ArgumentError
 
 from search.environment import STORAGE
 from search.errors import StorageError
-
-STUDY_FILE = "study.db"
+from search.outdir import OutDir
 
 
 def default_storage_url(out_dir: str | Path) -> str:
     """The SQLite file ``study.db`` inside the run's out directory."""
-    return f"sqlite:///{(Path(out_dir) / STUDY_FILE).resolve()}"
+    return f"sqlite:///{OutDir(out_dir).study_db.resolve()}"
 
 
 def mask_url(url: str) -> str:

@@ -10,16 +10,15 @@ from typing import TYPE_CHECKING, Any
 import optuna
 import pandas as pd
 
-from search.best_model import INFO_FILE, MODEL_FILE, read_info
+from search.best_model import read_info
 from search.events import TrialEvents
+from search.outdir import LEARNING_CURVE, OutDir
 from search.study.artifacts import artifact_store, keep_file
 
 if TYPE_CHECKING:
     import keras
 
     from search.trainer import Outcome
-
-CURVE_FILE = "learning_curve.csv"
 
 
 class ArtifactKeeper(TrialEvents):
@@ -38,8 +37,9 @@ class ArtifactKeeper(TrialEvents):
         info = read_info(self.out)
         if info is None or info.get("trial") != number:
             return  # this machine's out directory already held a better one
-        for name in (MODEL_FILE, INFO_FILE):
-            keep_file(self.store, self.study, number, self.out / name)
+        out = OutDir(self.out)
+        for path in (out.best_model, out.best_model_info):
+            keep_file(self.store, self.study, number, path)
 
     def trial_trained(self, number: int, outcome: Outcome) -> None:
         rows = [
@@ -48,6 +48,6 @@ class ArtifactKeeper(TrialEvents):
             for epoch, value in enumerate(reached.curve, start=1)
         ]
         with tempfile.TemporaryDirectory() as folder:
-            path = Path(folder) / CURVE_FILE
+            path = Path(folder) / LEARNING_CURVE
             pd.DataFrame(rows, columns=["fold", "epoch", "val_mae"]).to_csv(path, index=False)
             keep_file(self.store, self.study, number, path)

@@ -17,6 +17,7 @@ from search.names import KERAS_TUNER_ALGORITHMS
 from search.oracles import make_oracle, make_pruner
 from search.plan import Plan
 from search.seeds import derive
+from search.states import Status
 from search.stopping import Stopper
 from search.study import CancelWatch, load_study, read_records
 from search.study import records as rec
@@ -107,5 +108,5 @@ class SearchLoop:
                 oracle.close()
 
     def _last_error(self) -> str:
-        failed = [r for r in read_records(self.study) if r.status == "failed"]
+        failed = [r for r in read_records(self.study) if r.status == Status.FAILED]
         return failed[-1].error if failed else "unknown"

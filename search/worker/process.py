@@ -5,8 +5,8 @@ Forked by a forkserver (``search.worker.forkserver``), which calls ``main`` with
 input: a line with the length of a pickled ``WorkerJob``, then the job. It loads
 everything it needs, says ``Ready`` on the events pipe, and starts once a ``go`` line
 follows the job (a standby waits there until the worker it replaces hands over). It reports
-its trials on the pipe, and exits with ``DONE`` when the study's budget or the run's time is
-spent, ``RECYCLE`` when its memory has grown and a fresh process should carry on, or
+its trials on the pipe, and exits with ``Exit.DONE`` when the study's budget or the run's time
+is spent, ``Exit.RECYCLE`` when its memory has grown and a fresh process should carry on, or
 128 + signal when stopped by SIGTERM.
 
 Why processes: TensorFlow keeps a little of every model it has trained (tens of MB per
@@ -29,8 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 from search._startup import quiet_imports
 from search.events import (
-    DONE,
-    RECYCLE,
+    Exit,
     HandingOver,
     PipeEvents,
     Ready,
@@ -106,7 +105,7 @@ def main(argv: list[str] | None = None) -> int:
         loop = SearchLoop(plan, worker=job.worker, stopper=stopper, events=events)
         events.send(Ready())
         if sys.stdin.buffer.readline().strip() != b"go":
-            return DONE  # stood down: the worker it was readied for finished instead
+            return Exit.DONE  # stood down: the worker it was readied for finished instead
         loop.run()
     except RunInterrupted as exc:
         return exc.exit_code
@@ -115,7 +114,7 @@ def main(argv: list[str] | None = None) -> int:
         return exc.exit_code
     if stopper.signum is not None:
         return 128 + stopper.signum
-    return RECYCLE if stopper.recycle else DONE
+    return Exit.RECYCLE if stopper.recycle else Exit.DONE
 
 
 def _read_job() -> bytes:
