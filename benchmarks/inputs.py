@@ -76,8 +76,8 @@ def main() -> None:
     import keras
 
     from search.data import builtin_series
-    from search.model import build_model
-    from search.trainer import Trainer
+    from search.model.build import build_model
+    from search.model.trainer import Trainer
     from search.yardstick import Yardstick
 
     series = builtin_series(args.data, test=args.test or None)

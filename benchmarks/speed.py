@@ -28,8 +28,8 @@ def pipeline_speed(series, epochs: int) -> pd.DataFrame:
     from contenders import windowed_dataset
     from numpy.lib.stride_tricks import sliding_window_view
 
-    from search.model import build_model
-    from search.trainer import Trainer
+    from search.model.build import build_model
+    from search.model.trainer import Trainer
 
     config = dict(
         cell="lstm", depth=1, units=64, bidirectional=False, dropout=0.0, optimizer="adam",

@@ -34,7 +34,7 @@ def standby_growth(limit: float | None) -> float | None:
 if TYPE_CHECKING:  # only a worker's own process holds models and outcomes
     import keras
 
-    from search.trainer import Outcome
+    from search.model.trainer import Outcome
 
 
 class TrialEvents:

@@ -64,7 +64,7 @@ class OutDir:
 
     @property
     def best_model(self) -> Path:
-        """``best_model.keras``: the best trial's model (search.best_model)."""
+        """``best_model.keras``: the best trial's model (search.model.best)."""
         return self.path / "best_model.keras"
 
     @property

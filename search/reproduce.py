@@ -11,13 +11,13 @@ import optuna
 
 from search.data import Series
 from search.errors import UsageError
-from search.hypermodel import ForecastHyperModel
+from search.model.hypermodel import ForecastHyperModel
+from search.model.trainer import Outcome, Trainer
 from search.space import load_space, space_from_text
 from search.states import StopReason
 from search.study import RunIdentity, TrialRecord, read_records
 from search.study import records as rec
 from search.study.contents import kept_space
-from search.trainer import Outcome, Trainer
 
 
 @dataclass

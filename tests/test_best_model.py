@@ -8,11 +8,11 @@ import json
 import keras_tuner as kt
 import numpy as np
 
-from search.best_model import read_info, save_best
 from search.cli import main
-from search.model import build_model
-from search.plan import RunOptions, plan_run
-from search.trainer import FoldOutcome, Outcome, Trainer
+from search.model.best import read_info, save_best
+from search.model.build import build_model
+from search.model.trainer import FoldOutcome, Outcome, Trainer
+from search.run.plan import RunOptions, plan_run
 
 
 def _outcome(*maes: float) -> Outcome:

@@ -20,7 +20,7 @@ from search.data import (
     window_lags,
 )
 from search.errors import DataError
-from search.trainer import Trainer
+from search.model.trainer import Trainer
 
 # The reference figures of ../shared/course-series.md, to 3 decimals.
 REFERENCE = {

@@ -8,12 +8,12 @@ import pandas as pd
 import pytest
 from conftest import write_space
 
-from search.best_model import load_best
 from search.cli import main
 from search.ensemble.saved import SavedAnswer, answer_table, load_answer
 from search.forecasting import model_inputs
 from search.leaderboard import read_leaderboard
-from search.runs import load_run, run_series
+from search.model.best import load_best
+from search.run.reading import load_run, run_series
 
 LENGTH = 400
 SPIKE = 340  # in the second validation fold: rows 320 to 359 of the 280 to 359 validated

@@ -15,7 +15,7 @@ from search.errors import UsageError
 from search.inputs import Assembly, InputSpec
 from search.inputs.assembly import phases, raw_inputs
 from search.inputs.standalone import stand_alone
-from search.model import build_model
+from search.model.build import build_model
 
 MODEL = {
     "cell": "gru",

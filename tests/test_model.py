@@ -9,7 +9,7 @@ import pytest
 from search.data import Scaler
 from search.inputs import Assembly, InputSpec
 from search.inputs.standalone import stand_alone
-from search.model import XlaAfter, build_model
+from search.model.build import XlaAfter, build_model
 from search.vocabulary import describe, layer_units
 
 BASE = {

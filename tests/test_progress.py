@@ -10,7 +10,7 @@ import subprocess
 import sys
 from datetime import datetime, timedelta
 
-from search.progress import Progress, format_seconds
+from search.run.progress import Progress, format_seconds
 from search.study import TrialRecord
 
 

@@ -73,7 +73,7 @@ def _imports_done():
     from search._startup import quiet_imports
 
     quiet_imports(debug=False)
-    import search.run  # noqa: F401
+    import search.run.execute  # noqa: F401
 
 
 # -- CSV files -------------------------------------------------------------------------
@@ -574,7 +574,9 @@ def test_the_command_line_refuses_on_one_line_and_plans_without_writing(data, wi
         planned = []
         stderr = io.StringIO()
         with (
-            mock.patch("search.run.execute", lambda plans, *args, **kw: planned.extend(plans)),
+            mock.patch(
+                "search.run.execute.execute", lambda plans, *args, **kw: planned.extend(plans)
+            ),
             contextlib.redirect_stderr(stderr),
             contextlib.redirect_stdout(io.StringIO()),
             no_hang(),

@@ -209,7 +209,7 @@ def test_values_from_data_are_escaped_in_the_report(space_file, tmp_path):
 
 
 def test_each_epoch_is_timed_in_the_study(finished_run):
-    from search.runs import load_run
+    from search.run.reading import load_run
     from search.study import read_records
 
     records = [r for r in read_records(load_run(finished_run)) if r.status == "complete"]

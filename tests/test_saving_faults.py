@@ -6,9 +6,9 @@ from __future__ import annotations
 import optuna
 from optuna.trial import TrialState
 
-from search import best_model
-from search.plan import RunOptions, plan_run
-from search.run import start_run
+from search.model import best as best_model
+from search.run.execute import start_run
+from search.run.plan import RunOptions, plan_run
 from search.study import records as rec
 from search.worker import artifacts
 from search.worker.loop import SearchLoop

@@ -12,7 +12,7 @@ from conftest import code
 from search.cli import main
 from search.data import DataSource, builtin_series
 from search.leaderboard import read_leaderboard
-from search.trainer import Trainer
+from search.model.trainer import Trainer
 
 
 def _csv(path, values, start="2000-01-01"):

@@ -195,9 +195,9 @@ def test_stock_keras_tuner_can_search_a_space(tmp_path):
     import keras_tuner as kt
 
     from search.data import builtin_series
-    from search.hypermodel import ForecastHyperModel
+    from search.model.hypermodel import ForecastHyperModel
+    from search.model.trainer import Trainer
     from search.space import Int, Space
-    from search.trainer import Trainer
 
     space = Space(units=Int(12, 16), window=20, batch_size=64, jit_compile=False)
     trainer = Trainer(builtin_series("course-exercise"), epochs=10, patience=None)

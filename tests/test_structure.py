@@ -88,7 +88,7 @@ def test_the_graph_reader_sees_imports_inside_functions_and_cycles():
     assert _cycle(graph) == ["a", "b", "c", "a"]
     modules = _modules()
     # search.cli.commands imports the run only inside its command functions.
-    assert "search.run" in _imports(modules["search.cli.commands"], modules)
+    assert "search.run.execute" in _imports(modules["search.cli.commands"], modules)
 
 
 def test_the_imports_of_the_package_form_no_loop():
@@ -98,7 +98,7 @@ def test_the_imports_of_the_package_form_no_loop():
 
 def test_nothing_imports_the_run_but_the_command_line_and_the_service_worker():
     graph = _graph()
-    importers = {name for name, targets in graph.items() if "search.run" in targets}
+    importers = {name for name, targets in graph.items() if "search.run.execute" in targets}
     assert importers <= {"search.cli.commands", "search.service.worker"}
 
 
@@ -126,11 +126,11 @@ def test_init_files_only_re_export():
     [
         "search.outdir",
         "search.states",
-        "search.supervisor",
+        "search.run.supervisor",
         "search.leaderboard",
-        "search.progress",
-        "search.plan",
-        "search.run",
+        "search.run.progress",
+        "search.run.plan",
+        "search.run.execute",
         "search.service",
     ],
 )

@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 
 from search.data import builtin_series
-from search.model import build_model
-from search.trainer import Diverged, Trainer
+from search.model.build import build_model
+from search.model.trainer import Diverged, Trainer
 
 CONFIG = dict(
     cell="gru", depth=1, units=4, bidirectional=False, dropout=0.0, optimizer="adam",

@@ -15,12 +15,12 @@ from search.outdir import OutDir
 from search.states import SweepEnd
 
 if TYPE_CHECKING:
-    from search.plan import RunOptions
+    from search.run.plan import RunOptions
 
 
 def run_options(args: argparse.Namespace) -> RunOptions:
     """What the command line changes about a space's run (``run``, ``submit``)."""
-    from search.plan import RunOptions
+    from search.run.plan import RunOptions
 
     names = [name for name in RunOptions.__dataclass_fields__ if name != "settings"]
     given = {name: getattr(args, name) for name in names if hasattr(args, name)}
@@ -47,8 +47,8 @@ def run(args: argparse.Namespace) -> int:
     forkserver = Forkserver.shared_or_started(args.forkserver, debug=args.debug)
     try:
         from search._startup import quiet_imports
-        from search.plan import plan_run
-        from search.run import execute
+        from search.run.execute import execute
+        from search.run.plan import plan_run
 
         quiet_imports(args.debug, with_tensorflow=False)
         options = run_options(args)
@@ -69,6 +69,7 @@ def run_directory(args: argparse.Namespace, *, model: bool = True) -> Path:
             raise UsageError("give a run's out directory, or --study NAME (and --storage URL)")
         return Path(args.out)
     from search.service import bring_run, queue_url
+
     out = Path(args.out) if args.out else OutDir.default(args.study).path
     artifacts = args.artifacts if model else None
     note = bring_run(queue_url(args.storage), args.study, out, artifacts, model=model)
@@ -80,7 +81,7 @@ def run_directory(args: argparse.Namespace, *, model: bool = True) -> Path:
 def report(args: argparse.Namespace) -> int:
     from search.leaderboard import top_rows
     from search.report import report_batch, report_run
-    from search.runs import run_directories
+    from search.run.reading import run_directories
 
     root = run_directory(args)
     runs = run_directories(root)
@@ -94,11 +95,11 @@ def report(args: argparse.Namespace) -> int:
 
 
 def forecast(args: argparse.Namespace) -> int:
-    from search.best_model import load_best
     from search.data import DataSource
     from search.files import write_csv
     from search.forecasting import dated_as_run, forecast_table, model_inputs
-    from search.runs import load_run, run_series
+    from search.model.best import load_best
+    from search.run.reading import load_run, run_series
 
     out = run_directory(args)
     if not args.best_trial and OutDir(out).answer_file.exists():
@@ -134,7 +135,7 @@ def _forecast_with_answer(args: argparse.Namespace, out: Path) -> int:
     from search.ensemble.saved import answer_table, load_answer
     from search.files import write_csv
     from search.forecasting import dated_as_run
-    from search.runs import load_run, run_series
+    from search.run.reading import load_run, run_series
 
     answer = load_answer(out)
     if args.data:
@@ -164,7 +165,7 @@ def _forecast_with_answer(args: argparse.Namespace, out: Path) -> int:
 
 def reproduce_trial(args: argparse.Namespace) -> int:
     from search.reproduce import reproduce
-    from search.runs import load_run, run_identity, run_series
+    from search.run.reading import load_run, run_identity, run_series
 
     study = load_run(run_directory(args, model=False), storage=args.storage)
     identity = run_identity(study)
@@ -186,9 +187,9 @@ _SWEEP_ENDS = {
 def lr_find(args: argparse.Namespace) -> int:
     import dataclasses
 
-    from search.model import xla_from_start
-    from search.plan import RunOptions, default_out, with_options
+    from search.model.build import xla_from_start
     from search.range_test import RangeTest, configuration, sweep, write_sweep
+    from search.run.plan import RunOptions, default_out, with_options
     from search.space import load_space
     from search.vocabulary import describe
 

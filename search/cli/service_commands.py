@@ -122,7 +122,6 @@ def _existing_queue(url: str) -> str:
 
     if sqlite_not_created(url):
         raise UsageError(
-            f"no queue at {mask_url(url)}: submit a search first, or give "
-            f"{STORAGE.origin}"
+            f"no queue at {mask_url(url)}: submit a search first, or give {STORAGE.origin}"
         )
     return url

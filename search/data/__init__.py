@@ -14,7 +14,7 @@ from search.data.seasons import seasonal_lags, seasons_of
 from search.data.series import Series
 from search.data.source import DataSource
 from search.data.windows import actual, lagged, window_lags
-from search.names import FILLS
+from search.vocabulary import FILLS
 
 __all__ = [
     "BUILTIN_NAMES",

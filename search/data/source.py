@@ -10,7 +10,7 @@ from search.data.builtin import BUILTIN_NAMES, SEASONS, builtin_series
 from search.data.csvfile import read_csv_series
 from search.data.series import Series
 from search.errors import DataError
-from search.names import FILLS
+from search.vocabulary import FILLS
 
 
 @dataclass(frozen=True)

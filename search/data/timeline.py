@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from search.errors import DataError
-from search.names import FILLS
+from search.vocabulary import FILLS
 
 # Filling gaps may at most add this many missing values per value the file holds.
 _MAX_FILLED = 10

@@ -19,15 +19,15 @@ import optuna
 from search.data import Series
 from search.ensemble.answer import answer_of
 from search.ensemble.saved import save_answer, save_network
-from search.hypermodel import ForecastHyperModel
 from search.inputs import Assembly, InputSpec
 from search.inputs.standalone import stand_alone
+from search.model.hypermodel import ForecastHyperModel
+from search.model.trainer import Trainer
+from search.model.training import build_optimizer, forecast_with, start_linear_skip
 from search.outdir import OutDir
 from search.space import Space
 from search.study import records as rec
 from search.study.forecasts import Refit, keep_refit, read_refits
-from search.trainer import Trainer
-from search.training import build_optimizer, forecast_with, start_linear_skip
 
 
 def refit_answer(

@@ -18,7 +18,7 @@ import optuna
 from search.study import Heartbeat
 from search.study import records as rec
 from search.study.heartbeat import first_heartbeat
-from search.study.recorder import TrialRecorder
+from search.study.writing import TrialRecorder
 
 StopCheck = Callable[[], "str | None"]
 TrialStatus = kt.engine.trial.TrialStatus

@@ -9,7 +9,6 @@ import keras_tuner as kt
 import optuna
 
 from search.errors import UsageError
-from search.names import OPTUNA_SAMPLERS, TUNERS
 from search.oracles.base import StopCheck, StudyOracle
 from search.oracles.keras_tuner_oracles import (
     BayesianOptimizationOracle,
@@ -18,6 +17,7 @@ from search.oracles.keras_tuner_oracles import (
     RandomSearchOracle,
 )
 from search.oracles.optuna_oracle import OptunaOracle
+from search.vocabulary import OPTUNA_SAMPLERS, TUNERS
 
 OBJECTIVE = kt.Objective("val_mae", direction="min")
 

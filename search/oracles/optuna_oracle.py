@@ -12,7 +12,6 @@ import optuna
 from optuna.trial import TrialState
 
 from search.errors import UsageError
-from search.names import OPTUNA_SAMPLERS, PRUNERS
 from search.oracles.base import StudyOracle, TrialStatus, ask
 from search.oracles.distributions import distribution, is_active, suggest
 from search.oracles.fold_pruner import FoldwisePruner
@@ -23,6 +22,7 @@ from search.study.budget import budget_slots
 from search.study.heartbeat import fail_stale
 from search.study.retries import duplicate_retry, retry
 from search.study.storage import quiet_experimental
+from search.vocabulary import OPTUNA_SAMPLERS, PRUNERS
 
 # How long a worker with nothing to start waits before it looks at the study again.
 IDLE_SECONDS = 2.0

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from search.errors import UsageError
-from search.model import xla_from_start
+from search.model.build import xla_from_start
 from search.outdir import OutDir
 from search.range_test.files import write_sweep
 from search.range_test.rule import RangeTest

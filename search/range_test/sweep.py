@@ -10,10 +10,10 @@ import keras_tuner as kt
 
 from search.data import Series
 from search.errors import UsageError
-from search.model import build_model
+from search.model.build import build_model
+from search.model.trainer import Trainer
 from search.range_test.rule import RangeTest, Sweep, conclude, diverged
 from search.space import Space
-from search.trainer import Trainer
 
 
 def configuration(space: Space, *, point: str | None = None, **values: Any) -> dict[str, Any]:

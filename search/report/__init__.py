@@ -2,7 +2,7 @@
 
 from search.report.batch import write_batch_report
 from search.report.reporting import report_batch, report_run
-from search.report.run_report import write_report
+from search.report.run_page import write_report
 
 __all__ = [
     "report_batch",

@@ -12,7 +12,7 @@ from search.files import replace_file
 from search.outdir import OutDir
 from search.report import analysis, figures
 from search.report.markdown import escape, figure, table
-from search.runs import run_identity
+from search.run.reading import run_identity
 from search.study import read_records
 from search.vocabulary import describe
 

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from search import best_model
+from search.model import best as best_model
 from search.report.markdown import escape, number, table
 from search.states import SCORED
 from search.study import RunIdentity, TrialRecord

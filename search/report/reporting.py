@@ -17,8 +17,8 @@ from search.leaderboard import (
 )
 from search.outdir import OutDir
 from search.report.batch import write_batch_report
-from search.report.run_report import write_report
-from search.runs import load_run, run_identity, run_series, storage_label
+from search.report.run_page import write_report
+from search.run.reading import load_run, run_identity, run_series, storage_label
 
 
 def report_run(out: str | Path, storage: str | None = None) -> tuple[pd.DataFrame, Path]:

@@ -9,7 +9,7 @@ from pathlib import Path
 from search import study as studies
 from search.environment import ARTIFACTS
 from search.outdir import OutDir
-from search.runs import run_identity, write_run_file
+from search.run.reading import run_identity, write_run_file
 from search.study import read_records
 from search.study.artifacts import artifact_store, fetch_files
 

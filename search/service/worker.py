@@ -26,7 +26,7 @@ from search import study as studies
 from search.errors import RunInterrupted, UsageError
 from search.events import DEFAULT_RECYCLE_GROWTH
 from search.outdir import WORK_DIR
-from search.plan import Plan, RunOptions
+from search.run.plan import Plan, RunOptions
 from search.service.queue import QueuedSearch, list_searches, next_search
 from search.service.submission import REFIT_BY, Submission, mark_failed, mark_started
 from search.states import SearchState
@@ -185,7 +185,7 @@ def _work_on(
     """Work on one search with this machine's worker processes until it needs them no
     more; the signal that stopped them, if any."""
     # Imported when a search starts: listing the queue needs none of what a run holds.
-    from search.run import start_run, supervise
+    from search.run.execute import start_run, supervise
 
     out = options.work_dir / chosen.name
     plan = plan_from_study(
@@ -231,7 +231,7 @@ def _refit_when_ended(plan: Plan, study: optuna.Study, options: ServiceOptions) 
         return  # trials still running elsewhere: whoever ends the last one refits
     study.set_user_attr(REFIT_BY, f"{socket.gethostname()}:{os.getpid()}")
     from search.leaderboard import rebuild_leaderboard
-    from search.run import refit_before_test
+    from search.run.execute import refit_before_test
 
     refit_before_test(plan, study, lambda line: _say(options, line), options.debug)
     rebuild_leaderboard(study, plan.out)

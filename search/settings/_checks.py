@@ -150,5 +150,3 @@ EXPECTED = {
     names: "a list of column names such as a,b",
     text: "a word",
 }
-
-

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from search.errors import SpaceError
-from search.names import FILLS, PRUNERS, TUNERS
 from search.settings import _checks as checks
 from search.settings._checks import MAX_FOLDS, MAX_SEASON, MAX_SEED, Check
+from search.vocabulary import FILLS, PRUNERS, TUNERS
 
 
 @dataclass(frozen=True)
@@ -202,4 +202,3 @@ def parse_option(name: str, text: str) -> Any:
     if message is not None:
         raise ValueError(message)
     return value
-

@@ -232,4 +232,3 @@ def _canonical(field: str, value: Any) -> Any:
     if SEARCHABLE[field].kind is float:
         return float(value)
     return value
-

@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING, Any
 from search.data import DataSource
 from search.errors import SpaceError
 from search.kinds import is_int
-from search.names import DRAWING_SAMPLERS, KERAS_TUNER_ALGORITHMS
 from search.settings import (
     DATA_SETTINGS,
     LATER_DEFAULTS,
@@ -24,6 +23,7 @@ from search.space._declare import declare
 from search.space.dimensions import Auto, Dimension
 from search.space.fields import LATER_FIELDS, SEARCHABLE, checked
 from search.stopping import parse_duration
+from search.vocabulary import DRAWING_SAMPLERS, KERAS_TUNER_ALGORITHMS
 
 _NONE = object()
 

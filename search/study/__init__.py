@@ -3,7 +3,6 @@
 from search.study.cancel import CancelWatch, cancelled, request_cancel
 from search.study.heartbeat import Heartbeat
 from search.study.identity import RunIdentity
-from search.study.recorder import TrialRecorder, TrialTakenOver
 from search.study.records import TrialRecord, read_records
 from search.study.retries import duplicate_retry, retry, retry_once
 from search.study.storage import close_storages, open_storage
@@ -15,6 +14,7 @@ from search.study.urls import (
     sqlite_file,
     sqlite_not_created,
 )
+from search.study.writing import TrialRecorder, TrialTakenOver
 
 __all__ = [
     "CancelWatch",

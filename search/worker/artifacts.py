@@ -10,15 +10,15 @@ from typing import TYPE_CHECKING, Any
 import optuna
 import pandas as pd
 
-from search.best_model import read_info
 from search.events import TrialEvents
+from search.model.best import read_info
 from search.outdir import LEARNING_CURVE, OutDir
 from search.study.artifacts import artifact_store, keep_file
 
 if TYPE_CHECKING:
     import keras
 
-    from search.trainer import Outcome
+    from search.model.trainer import Outcome
 
 
 class ArtifactKeeper(TrialEvents):

@@ -9,21 +9,21 @@ project may be taken only then.
 
 from __future__ import annotations
 
-from search.best_model import BestModelKeeper
 from search.errors import UsageError
 from search.events import FanOut, TrialEvents
-from search.hypermodel import ForecastHyperModel
-from search.names import KERAS_TUNER_ALGORITHMS
+from search.model.best import BestModelKeeper
+from search.model.hypermodel import ForecastHyperModel
+from search.model.trainer import Trainer
 from search.oracles import make_oracle, make_pruner
-from search.plan import Plan
+from search.run.plan import Plan
 from search.seeds import derive
 from search.states import Status
 from search.stopping import Stopper
 from search.study import CancelWatch, load_study, read_records
 from search.study import records as rec
-from search.trainer import Trainer
-from search.tuner import ForecastTuner
-from search.tuner_files import fail_unfinished, project
+from search.tuner.project import fail_unfinished, project
+from search.tuner.tuner import ForecastTuner
+from search.vocabulary import KERAS_TUNER_ALGORITHMS
 from search.worker.artifacts import ArtifactKeeper
 
 

@@ -19,11 +19,11 @@ from search.files import replace_file
 from search.outdir import OutDir
 from search.report import analysis, figures
 from search.report.answer import answer_section
-from search.report.forecast import forecast_section, steps_section
+from search.report.forecast_figures import forecast_section, steps_section
 from search.report.headline import best_section, headline, reference_lines
 from search.report.markdown import escape, figure, table
 from search.report.range_tests import range_tests_section
-from search.runs import run_identity
+from search.run.reading import run_identity
 from search.states import UNFINISHED
 from search.study import RunIdentity, TrialRecord, read_records
 from search.vocabulary import describe

@@ -18,13 +18,13 @@ from search.data import Series, backtest_folds
 from search.errors import UsageError
 from search.events import DEFAULT_RECYCLE_GROWTH
 from search.inputs import InputSpec
-from search.names import KERAS_TUNER_ALGORITHMS, OPTUNA_SAMPLERS, default_pruner
 from search.outdir import OutDir
 from search.settings import DATA_SETTINGS
 from search.space import Space, read_space_text, space_from_text
 from search.study import RunIdentity
 from search.study.artifacts import artifact_store
-from search.tuner_files import check_not_in_use
+from search.tuner.project import check_not_in_use
+from search.vocabulary import KERAS_TUNER_ALGORITHMS, OPTUNA_SAMPLERS, default_pruner
 from search.yardstick import Yardstick
 
 # What belongs to a space's own data: another --data drops those of the space.

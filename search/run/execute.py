@@ -13,15 +13,15 @@ import optuna
 from search import study as studies
 from search.errors import RunInterrupted
 from search.leaderboard import rebuild_leaderboard
-from search.monitor import Monitor
 from search.outdir import OutDir
-from search.plan import Plan
-from search.progress import Progress
-from search.runlog import RunLog
-from search.runs import write_run_file
+from search.run.log import RunLog
+from search.run.monitor import Monitor
+from search.run.plan import Plan
+from search.run.progress import Progress
+from search.run.reading import write_run_file
+from search.run.supervisor import Supervisor
 from search.stopping import Stopper
 from search.study import records as rec
-from search.supervisor import Supervisor
 from search.worker.process import WorkerJob
 from search.worker.spawn import Forkserver
 

@@ -14,10 +14,10 @@ from pathlib import Path
 import optuna
 
 from search.errors import UsageError
-from search.names import KERAS_TUNER_ALGORITHMS
 from search.outdir import OutDir
 from search.states import Status
 from search.study import records as rec
+from search.vocabulary import KERAS_TUNER_ALGORITHMS
 
 
 def _in_use(out: Path, tuner: str) -> UsageError:

@@ -18,14 +18,14 @@ import keras_tuner as kt
 
 from search.errors import RunInterrupted
 from search.events import TrialEvents
-from search.hypermodel import ForecastHyperModel
+from search.model.hypermodel import ForecastHyperModel
+from search.model.trainer import Outcome
 from search.oracles import HyperbandOracle, StudyOracle
 from search.seeds import derive
 from search.states import Status, StopReason
 from search.stopping import Stopper
 from search.study import TrialRecorder, TrialTakenOver
 from search.study import records as rec
-from search.trainer import Outcome
 
 
 class ForecastTuner(kt.Tuner):

@@ -21,7 +21,7 @@ from search.study import records as rec
 from search.study.records import rank_key
 
 if TYPE_CHECKING:
-    from search.trainer import Outcome
+    from search.model.trainer import Outcome
 
 
 class TrialTakenOver(Exception):

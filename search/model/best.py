@@ -25,11 +25,11 @@ from search.events import TrialEvents
 from search.files import replace_file, write_json
 from search.inputs import InputSpec
 from search.inputs.standalone import stand_alone
+from search.model.trainer import Outcome, Trainer
 from search.outdir import OutDir
 from search.states import Status
 from search.study import RunIdentity, TrialRecord
 from search.study.records import rank_key
-from search.trainer import Outcome, Trainer
 
 
 def save_best(

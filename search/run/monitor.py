@@ -10,8 +10,8 @@ import optuna
 
 from search.events import TrialEvents
 from search.leaderboard import rebuild_leaderboard
-from search.progress import Progress
-from search.runlog import RunLog
+from search.run.log import RunLog
+from search.run.progress import Progress
 from search.study import read_records
 
 

@@ -54,8 +54,7 @@ def load_run(out: str | Path, storage: str | None = None) -> optuna.Study:
     url = studies.resolve_storage(storage, info.get("storage") or studies.default_storage_url(out))
     if "***" in url:
         raise UsageError(
-            f"{out}: the run's storage {url} needs its password; give the URL with "
-            f"{STORAGE.origin}"
+            f"{out}: the run's storage {url} needs its password; give the URL with {STORAGE.origin}"
         )
     return studies.load_study(studies.open_storage(url), info["study"])
 

@@ -12,11 +12,11 @@ import optuna
 
 from search import study as studies
 from search.errors import UsageError
-from search.names import OPTUNA_SAMPLERS
-from search.plan import CheckedSearch, RunOptions, check_search, default_out
+from search.run.plan import CheckedSearch, RunOptions, check_search, default_out
 from search.service.queue import list_searches
 from search.service.submission import Submission
 from search.study.contents import keep_series, keep_space
+from search.vocabulary import OPTUNA_SAMPLERS
 
 # Options that belong to one machine's run, not to a queued search.
 _LOCAL = ("out", "storage", "study", "artifacts", "fresh", "workers", "quiet")

@@ -18,14 +18,14 @@ import numpy as np
 from search.data import Fold, Scaler, Series, actual, backtest_folds
 from search.inputs import Assembly, InputSpec
 from search.metrics import mae
-from search.states import StopReason
-from search.training import (
+from search.model.training import (
     Inputs,
     build_optimizer,
     forecast_with,
     start_linear_skip,
     trainable_parameters,
 )
+from search.states import StopReason
 
 # Called after each epoch with (fold index from 0, epoch from 0, val_mae); returns a reason
 # to stop the trial (a ``StopReason``: pruned, out of time, interrupted...), or None.
