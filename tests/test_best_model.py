@@ -11,7 +11,8 @@ import numpy as np
 from search.cli import main
 from search.model.best import read_info, save_best
 from search.model.build import build_model
-from search.model.trainer import FoldOutcome, Outcome, Trainer
+from search.model.fold import FoldOutcome
+from search.model.trainer import Outcome, Trainer
 from search.run.plan import RunOptions, plan_run
 
 

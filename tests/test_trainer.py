@@ -8,7 +8,8 @@ import pytest
 
 from search.data import builtin_series
 from search.model.build import build_model
-from search.model.trainer import Diverged, Trainer
+from search.model.fold import Diverged
+from search.model.trainer import Trainer
 
 CONFIG = dict(
     cell="gru", depth=1, units=4, bidirectional=False, dropout=0.0, optimizer="adam",
