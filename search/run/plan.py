@@ -3,9 +3,7 @@ anything is written. A plan is handed whole to every worker, which plans nothing
 
 from __future__ import annotations
 
-import itertools
 import json
-import os
 from dataclasses import dataclass, field, fields
 from functools import cached_property
 from pathlib import Path
@@ -17,8 +15,8 @@ from search import study as studies
 from search.data import Series, backtest_folds
 from search.errors import UsageError
 from search.events import DEFAULT_RECYCLE_GROWTH
-from search.inputs import InputSpec
 from search.outdir import OutDir
+from search.run._checks import check_inputs, check_length, check_writable
 from search.settings import DATA_SETTINGS
 from search.space import Space, read_space_text, space_from_text
 from search.study import RunIdentity
@@ -152,8 +150,8 @@ def check_search(space_path: str | Path, options: RunOptions) -> CheckedSearch:
     declared = space_from_text(text, space_path)
     space = with_options(declared, options, str(space_path))
     series = space.source().load()
-    _check_length(space, series)
-    _check_inputs(space, series)
+    check_length(space, series)
+    check_inputs(space, series)
     return CheckedSearch(str(space_path), text, declared, space, series, options)
 
 
@@ -161,7 +159,7 @@ def plan_run(space_path: str | Path, options: RunOptions) -> Plan:
     """Load and check the space, the data, the out directory and the study; write nothing."""
     checked = check_search(space_path, options)
     out = Path(options.out) if options.out else default_out(checked.declared, options)
-    _check_writable(out)
+    check_writable(out)
     storage_url = studies.resolve_storage(options.storage, studies.default_storage_url(out))
     if options.workers > 1 and checked.space.uses_keras_tuner_algorithm:
         raise UsageError(
@@ -216,69 +214,6 @@ def default_out(space: Space, options: RunOptions) -> Path:
 
 
 # -- checks -------------------------------------------------------------------------------
-
-
-def _check_length(space: Space, series: Series) -> None:
-    longest = max(space.possible("window"))
-    train, valid = series.split, series.test_start - series.split
-    if train - longest < 2:
-        raise UsageError(
-            f"{series.name}: the training part has {train} values, too few for windows of "
-            f"{longest}; use a shorter window or a later --split"
-        )
-    # The baselines (the linear autoregression a network has to beat) read windows of
-    # their own; without this check a short series failed with numpy's error.
-    if train - series.reference_window < 2:
-        raise UsageError(
-            f"{series.name}: the training part has {train} values, too few for the baselines' "
-            f"windows of {series.reference_window}; give at least "
-            f"{series.reference_window + 2} training values (more rows or a later --split)"
-        )
-    if valid < 1:
-        raise UsageError(f"{series.name}: the validation part is empty; use an earlier --split")
-    horizon = space.setting("horizon")
-    shortest = min(fold.end - fold.start for fold in backtest_folds(series, space.setting("folds")))
-    if horizon > shortest:
-        raise UsageError(
-            f"{series.name}: a horizon of {horizon} steps is longer than the validation part "
-            f"({shortest} values{' in each fold' if space.setting('folds') > 1 else ''}); "
-            "use a shorter horizon or an earlier --split"
-        )
-    test = len(series.values) - series.test_start
-    if series.has_test and horizon > test:
-        raise UsageError(
-            f"{series.name}: a horizon of {horizon} steps is longer than the test part "
-            f"({test} values); use a shorter horizon or a longer --test"
-        )
-
-
-def _check_inputs(space: Space, series: Series) -> None:
-    """Every combination of inputs the space may ask for is one the series can give."""
-    if space.build_model is not None:
-        return
-    names = (
-        "window",
-        "seasonal_lags",
-        "seasons_back",
-        "lag_width",
-        "calendar",
-        "transform",
-        "exogenous",
-    )
-    for values in itertools.product(*(space.possible(name) for name in names)):
-        InputSpec.of(dict(zip(names, values, strict=True)), series)
-
-
-def _check_writable(out: Path) -> None:
-    probe = out
-    while not probe.exists():
-        probe = probe.parent
-    if not probe.is_dir():
-        raise UsageError(f"{out}: {probe} is a file, not a directory; choose another --out")
-    if not os.access(probe, os.W_OK | os.X_OK):
-        raise UsageError(
-            f"{out}: cannot write in {probe} (permission denied); choose another --out"
-        )
 
 
 def _check_existing(plan: Plan) -> None:

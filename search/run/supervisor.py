@@ -22,7 +22,6 @@ import signal
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 from search.events import (
@@ -34,31 +33,11 @@ from search.events import (
     read_message,
     standby_growth,
 )
-from search.worker.spawn import ForkedProcess, Forkserver
+from search.run._slots import Slot, WorkerProcess
+from search.worker.spawn import Forkserver
 
 # A worker that dies this many times in a row without finishing a trial is not restarted.
 MAX_CRASHES = 3
-
-
-@dataclass
-class _Process:
-    """One worker process and what it has said so far."""
-
-    child: ForkedProcess
-    fds: dict[str, int] = field(default_factory=dict)  # "events" and "errors", while open
-    buffer: dict[str, bytes] = field(default_factory=dict)
-    ready: bool = False
-    started: bool = False  # told to go
-    last_error: str = ""  # the last line it wrote on standard error
-
-
-@dataclass
-class _Slot:
-    index: int
-    active: _Process | None = None
-    standby: _Process | None = None
-    crashes: int = 0
-    done: bool = False
 
 
 class Supervisor:
@@ -87,7 +66,7 @@ class Supervisor:
         # A standby is readied only where workers may hand over at all.
         self.stand_by_at = standby_growth(recycle_growth)
         self.say = say or getattr(monitor, "message", None) or _to_stderr
-        self.slots = [_Slot(i) for i in range(workers)]
+        self.slots = [Slot(i) for i in range(workers)]
         self.selector = selectors.DefaultSelector()
         self.forkserver = forkserver
         self.signum: int | None = None
@@ -116,7 +95,7 @@ class Supervisor:
                         process.child.kill()
         return self.signum
 
-    def _start(self, slot: _Slot, *, go: bool) -> _Process:
+    def _start(self, slot: Slot, *, go: bool) -> WorkerProcess:
         env = dict(os.environ)
         if len(self.slots) > 1:
             # Workers share the cores instead of each reaching for all of them.
@@ -125,7 +104,7 @@ class Supervisor:
             env.setdefault("TF_NUM_INTEROP_THREADS", "1")
         args = ["--parent", str(os.getpid()), *(["--debug"] if self.debug else [])]
         child, events = self.forkserver.spawn(args, env=env, show_output=self.debug)
-        process = _Process(child)
+        process = WorkerProcess(child)
         child.stdin.write(self.job(slot.index))
         child.stdin.flush()
         if go:
@@ -137,7 +116,7 @@ class Supervisor:
             self.selector.register(fd, selectors.EVENT_READ, (slot, process, kind))
         return process
 
-    def _go(self, process: _Process) -> None:
+    def _go(self, process: WorkerProcess) -> None:
         try:
             process.child.stdin.write(b"go\n")
             process.child.stdin.close()
@@ -145,17 +124,17 @@ class Supervisor:
             pass
         process.started = True
 
-    def _stand_down(self, process: _Process) -> None:
+    def _stand_down(self, process: WorkerProcess) -> None:
         with contextlib.suppress(OSError):
             process.child.stdin.close()  # no "go": it exits without searching
 
-    def _check(self, slot: _Slot) -> None:
+    def _check(self, slot: Slot) -> None:
         for process in (slot.active, slot.standby):
             if process is not None and process.child.poll() is not None:
                 self._drain(process)
                 self._ended(slot, process)
 
-    def _ended(self, slot: _Slot, process: _Process) -> None:
+    def _ended(self, slot: Slot, process: WorkerProcess) -> None:
         code = process.child.returncode
         process.child.stderr.close()
         if process is slot.standby:
@@ -183,7 +162,7 @@ class Supervisor:
             self.say(f"{self._who(slot)} {reason}; starting a new one (its trial is retried)")
         self._replace(slot)
 
-    def _replace(self, slot: _Slot) -> None:
+    def _replace(self, slot: Slot) -> None:
         """A new process carries on in ``slot``: its standby if one is ready, else a fresh
         one."""
         if slot.standby is not None:
@@ -193,7 +172,7 @@ class Supervisor:
         else:
             slot.active = self._start(slot, go=True)
 
-    def _finish(self, slot: _Slot) -> None:
+    def _finish(self, slot: Slot) -> None:
         """The slot's search is over, unless its standby has already taken over."""
         standby = slot.standby
         if standby is not None and standby.started:
@@ -203,7 +182,7 @@ class Supervisor:
             self._stand_down(standby)
         slot.done = True
 
-    def _who(self, slot: _Slot) -> str:
+    def _who(self, slot: Slot) -> str:
         return f"worker {slot.index + 1}" if len(self.slots) > 1 else "the worker"
 
     def _on_signal(self, signum: int, frame: Any) -> None:
@@ -230,7 +209,7 @@ class Supervisor:
             slot, process, kind = key.data
             self._read(slot, process, kind)
 
-    def _drain(self, process: _Process) -> None:
+    def _drain(self, process: WorkerProcess) -> None:
         """Read what an ended worker left in its pipes, up to their end."""
         slot = next(s for s in self.slots if process in (s.active, s.standby))
         deadline = time.monotonic() + 5
@@ -241,7 +220,7 @@ class Supervisor:
         for kind in list(process.fds):
             self._close(slot, process, kind)
 
-    def _read(self, slot: _Slot, process: _Process, kind: str) -> None:
+    def _read(self, slot: Slot, process: WorkerProcess, kind: str) -> None:
         fd = process.fds.get(kind)
         if fd is None:
             return
@@ -257,7 +236,7 @@ class Supervisor:
             if line.strip():
                 self._line(slot, process, kind, line.decode(errors="replace"))
 
-    def _close(self, slot: _Slot, process: _Process, kind: str) -> None:
+    def _close(self, slot: Slot, process: WorkerProcess, kind: str) -> None:
         fd = process.fds.pop(kind)
         self.selector.unregister(fd)
         if process.buffer.get(kind, b"").strip():
@@ -266,7 +245,7 @@ class Supervisor:
         if kind == "events":
             os.close(fd)
 
-    def _line(self, slot: _Slot, process: _Process, kind: str, line: str) -> None:
+    def _line(self, slot: Slot, process: WorkerProcess, kind: str, line: str) -> None:
         if kind == "errors":
             process.last_error = line.removeprefix("error: ")
             prefix = f"worker {slot.index + 1}: " if len(self.slots) > 1 else ""
@@ -286,7 +265,7 @@ class Supervisor:
                     slot.standby = self._start(slot, go=False)
             message.deliver(self.monitor, slot.index)
 
-    def _needs_standby(self, slot: _Slot, ended: TrialEnded) -> bool:
+    def _needs_standby(self, slot: Slot, ended: TrialEnded) -> bool:
         return (
             slot.standby is None
             and self.signum is None
@@ -294,7 +273,7 @@ class Supervisor:
             and ended.growth >= self.stand_by_at
         )
 
-    def _hand_over(self, slot: _Slot, process: _Process) -> None:
+    def _hand_over(self, slot: Slot, process: WorkerProcess) -> None:
         """The active worker starts no more trials: its standby starts now, while the old
         process winds down."""
         standby = slot.standby

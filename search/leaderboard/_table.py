@@ -5,7 +5,6 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +21,7 @@ from search.yardstick import Yardstick
 
 LEADING = ["rank", "trial", "status", "val_mae", "test_mae", "skill", "test_skill", "mase", "model"]
 TRAILING = ["refit", "epochs", "best_epoch", "last_val_mae", "params", "train_seconds", "error"]
-_FOLD_COLUMN = re.compile(r"fold_\d+_mae")
+FOLD_COLUMN = re.compile(r"fold_\d+_mae")
 
 # Rows that have a score, in the order they are ranked; the others follow by trial number.
 _RANKED = (*SCORED, Status.ENSEMBLE)
@@ -55,7 +54,7 @@ def build_leaderboard(
     model); with several folds, each fold's validation MAE has one too.
     """
     yardstick = yardstick or Yardstick()
-    parameters = _parameter_names(r.config for r in records)
+    parameters = parameter_names(r.config for r in records)
     folds = [f"fold_{k}_mae" for k in range(1, yardstick.folds + 1)] if yardstick.folds > 1 else []
     rows = [_trial_row(r, parameters, folds) for r in records]
     for baseline in yardstick.baselines:
@@ -81,96 +80,15 @@ def build_leaderboard(
     table["skill"] = _mapped(table["val_mae"], yardstick.skill)
     table["test_skill"] = _mapped(table["test_mae"], yardstick.test_skill)
     table["mase"] = _mapped(table["val_mae"], yardstick.mase)
-    table = _sorted(table)
-    table["rank"] = _ranks(table)
+    table = sorted_rows(table)
+    table["rank"] = ranks(table)
     whole = [p for p in parameters if _whole_numbers(r.config.get(p) for r in records)]
     for column in ("rank", "trial", "epochs", "best_epoch", "params", *whole):
         table[column] = table[column].astype("Int64")
     return table.reset_index(drop=True)
 
 
-@dataclass(frozen=True)
-class RankedRun:
-    """One run of a batch: its out directory's ``name``, its identity, its leaderboard."""
-
-    name: str
-    identity: RunIdentity
-    table: pd.DataFrame
-
-
-def combine_leaderboards(runs: Sequence[RankedRun]) -> pd.DataFrame:
-    """Several runs' leaderboards as one, with ``run``, ``space`` and ``data`` columns.
-
-    Trials are ranked together where they forecast the same points: the same data, cut into
-    the same parts and folds, as many steps ahead, with the same seasons. Runs on other
-    data, or on the same series cut or forecast otherwise, are ranked on their own (an MAE
-    is in its series' units, and is read off its own part), each beside its own baselines,
-    which appear once.
-    """
-    names = [label for _, label in {_points(run.identity) for run in runs}]
-    parts = []
-    for run in runs:
-        key, label = _points(run.identity)
-        if names.count(label) > 1:  # one series cut several ways: say which cut
-            label = f"{label} ({_cut(run.identity)})"
-        parts.append(run.table.assign(run=run.name, space=run.identity.space, data=label, _key=key))
-    if not parts:
-        return pd.DataFrame(columns=["rank", "run", "space", "data", *LEADING[1:], *TRAILING])
-    combined = pd.concat(parts, ignore_index=True)
-    baseline = combined["status"] == Status.BASELINE
-    # A baseline belongs to the data, not to a run or a space.
-    combined.loc[baseline, ["run", "space"]] = pd.NA
-    combined = combined[~(baseline & combined.duplicated(["status", "model", "_key"]))]
-    combined = pd.concat(
-        [
-            _sorted(group).assign(rank=_ranks(_sorted(group)))
-            for _, group in combined.groupby("data", sort=True)
-        ]
-    )
-    parameters = _parameter_names([{c: None for c in combined.columns}])
-    parameters = [c for c in parameters if c not in ("run", "space", "data", "_key")]
-    folds = [c for c in combined.columns if _FOLD_COLUMN.fullmatch(c)]
-    columns = ["rank", "run", "space", "data", *LEADING[1:], *parameters, *folds, *TRAILING]
-    return combined[columns].reset_index(drop=True)
-
-
-def _points(identity: RunIdentity) -> tuple[str, str]:
-    """What makes two runs' scores comparable (the same data, cut the same way, forecast as
-    far ahead with the same seasons), and the data's name."""
-    key = (
-        identity.data_fingerprint,
-        identity.split,
-        identity.end_of_validation,
-        identity.folds,
-        _horizon(identity),
-        identity.seasons,
-    )
-    return "|".join(map(str, key)), identity.data
-
-
-def _horizon(identity: RunIdentity) -> int:
-    """How many steps each forecast of the run covers (1 for runs made before horizons)."""
-    return int(identity.overrides.get("horizon") or identity.space_config.get("horizon") or 1)
-
-
-def _cut(identity: RunIdentity) -> str:
-    """How a run cut its series, as a batch's ``data`` column says it: the parts and folds,
-    and the horizon and seasons where they are not the plainest."""
-    folds = identity.folds
-    parts = [
-        f"split {identity.split}",
-        f"test from {identity.end_of_validation}",
-        f"{folds} fold{'s' if folds > 1 else ''}",
-    ]
-    if _horizon(identity) > 1:
-        parts.append(f"horizon {_horizon(identity)}")
-    if identity.seasons:
-        seasons = ", ".join(map(str, identity.seasons))
-        parts.append(f"season{'s' if len(identity.seasons) > 1 else ''} {seasons}")
-    return ", ".join(parts)
-
-
-def _ranks(table: pd.DataFrame) -> pd.Series:
+def ranks(table: pd.DataFrame) -> pd.Series:
     ranked = table["status"].isin(_RANKED) & table["val_mae"].notna()
     ranks = pd.Series(pd.NA, index=table.index, dtype="Int64")
     ranks[ranked] = range(1, int(ranked.sum()) + 1)
@@ -233,7 +151,7 @@ def parameter_order(names: Iterable[str]) -> list[str]:
     return sorted(kept, key=lambda n: families[_family(n)])
 
 
-def _parameter_names(configs: Iterable[dict[str, Any]]) -> list[str]:
+def parameter_names(configs: Iterable[dict[str, Any]]) -> list[str]:
     """The hyperparameter names of configurations, in the order they declare them."""
     names: dict[str, None] = {}
     for config in configs:
@@ -242,7 +160,7 @@ def _parameter_names(configs: Iterable[dict[str, Any]]) -> list[str]:
     return parameter_order(
         n
         for n in names
-        if n not in LEADING and n not in TRAILING and not _FOLD_COLUMN.fullmatch(str(n))
+        if n not in LEADING and n not in TRAILING and not FOLD_COLUMN.fullmatch(str(n))
     )
 
 
@@ -290,11 +208,11 @@ def _readable(value: Any) -> Any:
     return value
 
 
-def _sorted(table: pd.DataFrame) -> pd.DataFrame:
+def sorted_rows(table: pd.DataFrame) -> pd.DataFrame:
     """Scored rows by ``val_mae``, those scored on fewer folds than the others after them
     (as ``rank_key`` ranks trials); then the rest by status and trial."""
     scored = table["status"].isin(_SCORED) & table["val_mae"].notna()
-    folds = [c for c in table.columns if _FOLD_COLUMN.fullmatch(str(c)) and table[c].notna().any()]
+    folds = [c for c in table.columns if FOLD_COLUMN.fullmatch(str(c)) and table[c].notna().any()]
     partial = table[folds].isna().any(axis=1) if folds else pd.Series(False, index=table.index)
     first = (
         table[scored]
