@@ -38,8 +38,11 @@ def _setting_word(name: str):
 
 def search_options(parser: argparse.ArgumentParser) -> None:
     """The options that shape a search, shared by ``run`` and ``submit``."""
-    for name in ("trials", "epochs", "tuner", "pruner", "seed", "folds", "horizon"):
-        setting_option(parser, name)
+    from search.settings import OPTIONS, SETTINGS
+
+    for name in OPTIONS:
+        if SETTINGS[name].data is None:
+            setting_option(parser, name)
     data_options(parser, split=True)
     parser.add_argument("--study", metavar="NAME", help="the study's name (default: the space's)")
     parser.add_argument(
@@ -128,9 +131,8 @@ def data_options(parser: argparse.ArgumentParser, *, split: bool) -> None:
     """The options that choose a series: ``--data``, ``--column``, ``--time-column`` and
     ``--fill``; with ``split``, also how it is cut into parts (``--split``, ``--test``),
     its seasons and its exogenous columns."""
-    from search.settings import DATA_SETTINGS
+    from search.settings import DATA_SETTINGS, SETTINGS
 
-    cut = ("split", "test", "season", "features", "known")
     for name in DATA_SETTINGS:
-        if split or name not in cut:
+        if split or SETTINGS[name].data == "file":
             setting_option(parser, name)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 
@@ -35,6 +35,17 @@ class InputSpec:
     known: tuple[str, ...] = ()
     phases: tuple[int, ...] = ()
     horizon: int = 1
+
+    # The fields of a configuration that ``of`` reads.
+    FIELDS: ClassVar[tuple[str, ...]] = (
+        "window",
+        "seasonal_lags",
+        "seasons_back",
+        "lag_width",
+        "calendar",
+        "transform",
+        "exogenous",
+    )
 
     @classmethod
     def of(cls, config: Mapping[str, Any], series: Series, horizon: int = 1) -> InputSpec:

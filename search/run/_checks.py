@@ -52,15 +52,7 @@ def check_inputs(space: Space, series: Series) -> None:
     """Every combination of inputs the space may ask for is one the series can give."""
     if space.build_model is not None:
         return
-    names = (
-        "window",
-        "seasonal_lags",
-        "seasons_back",
-        "lag_width",
-        "calendar",
-        "transform",
-        "exogenous",
-    )
+    names = InputSpec.FIELDS
     for values in itertools.product(*(space.possible(name) for name in names)):
         InputSpec.of(dict(zip(names, values, strict=True)), series)
 

@@ -25,7 +25,9 @@ class Setting:
     None), its ``kind`` and ``help`` as the reference shows them, and:
 
     - ``parse``: how the command line turns its word into a value (None: not an option);
-    - ``data``: it chooses the series or cuts it into parts (a ``DataSource`` reads it);
+    - ``data``: what it does to the series (a ``DataSource`` reads it): ``"file"``, it
+      chooses the series and how its file is read; ``"cut"``, it cuts the series into parts
+      or names what a model reads of it;
     - ``result``: it changes what a trial computes, so runs that differ in it never
       resume each other;
     - ``later``: it came after the first version; a space's fingerprint leaves it out
@@ -38,7 +40,7 @@ class Setting:
     help: str
     parse: Callable[[str], Any] | None = None
     metavar: str | None = None
-    data: bool = False
+    data: str | None = None
     result: bool = False
     later: bool = False
 
@@ -52,50 +54,50 @@ class Setting:
 SETTINGS: dict[str, Setting] = {
     "data": Setting(
         "course-exercise", checks.data, "str",
-        "a built-in series or a CSV file", checks.text, "FILE.csv", data=True, result=True,
+        "a built-in series or a CSV file", checks.text, "FILE.csv", data="file", result=True,
     ),
     "column": Setting(
         None, checks.column, "str | None",
-        "the CSV column to forecast", checks.text, "NAME", data=True, result=True,
+        "the CSV column to forecast", checks.text, "NAME", data="file", result=True,
     ),
     "time_column": Setting(
         None, checks.column, "str | None",
-        "the CSV column of time stamps", checks.text, "NAME", data=True, result=True,
+        "the CSV column of time stamps", checks.text, "NAME", data="file", result=True,
     ),
     "split": Setting(
         None, checks.split, "int | float | None",
         "first validation row, or training fraction such as 0.7 (CSV default: the 20 % of "
         "the series before the test part validates)",
-        checks.number, "N", data=True, result=True,
+        checks.number, "N", data="cut", result=True,
     ),
     "test": Setting(
         None, checks.test, "int | float | None",
         "the test part at the end, which nothing trains or selects on: rows, or a fraction "
         "such as 0.1 (CSV default 0.1; none for the built-in series); 0 for none",
-        checks.number, "N", data=True, result=True, later=True,
+        checks.number, "N", data="cut", result=True, later=True,
     ),
     "fill": Setting(
         None, checks.one_of(FILLS, "fill", none=True), "str | None",
         f"fill missing values and time gaps: {', '.join(FILLS)}",
-        checks.text, "{" + ",".join(FILLS) + "}", data=True, result=True,
+        checks.text, "{" + ",".join(FILLS) + "}", data="file", result=True,
     ),
     "season": Setting(
         None, checks.season, "int | list[int] | None",
         "seasonal periods in steps, such as 7 or 48,336, or none (default: from the time "
         "stamps' frequency; 365 for the built-in series)",
-        checks.periods, "PERIODS", data=True, result=True, later=True,
+        checks.periods, "PERIODS", data="cut", result=True, later=True,
     ),
     "features": Setting(
         (), checks.columns, "list[str]",
         "exogenous CSV columns the models read beside the values, such as temperature,price; "
         "each needs a value at every time step",
-        checks.names, "COLUMNS", data=True, result=True, later=True,
+        checks.names, "COLUMNS", data="cut", result=True, later=True,
     ),
     "known": Setting(
         (), checks.columns, "list[str]",
         "those of the features known in advance (a calendar, a plan): a forecast also reads "
         "their value at its own time",
-        checks.names, "COLUMNS", data=True, result=True, later=True,
+        checks.names, "COLUMNS", data="cut", result=True, later=True,
     ),
     "folds": Setting(
         1, checks.whole(1, MAX_FOLDS), "int",
