@@ -11,6 +11,7 @@ import numpy as np
 
 from search.data import Series, seasonal_lags
 from search.errors import UsageError
+from search.space.fields import field_value
 from search.vocabulary import TRANSFORMS
 
 
@@ -69,8 +70,8 @@ class InputSpec:
             )
         lags: tuple[int, ...] = ()
         if config.get("seasonal_lags"):
-            back = int(config.get("seasons_back", 2))
-            width = int(config.get("lag_width", 1))
+            back = int(field_value(config, "seasons_back"))
+            width = int(field_value(config, "lag_width"))
             found, left_out = seasonal_lags(seasons, window, series.split, back, width)
             if len(left_out) == len(seasons):
                 raise UsageError(

@@ -9,6 +9,7 @@ from typing import Any
 import keras
 
 from search.inputs import InputSpec
+from search.space.fields import field_value
 from search.vocabulary import describe, layer_units
 
 CELLS = {"rnn": keras.layers.SimpleRNN, "lstm": keras.layers.LSTM, "gru": keras.layers.GRU}
@@ -105,7 +106,7 @@ def build_model(
     if config.get("conv_filters"):
         x = keras.layers.Conv1D(
             int(config["conv_filters"]),
-            int(config.get("conv_kernel", 3)),
+            int(field_value(config, "conv_kernel")),
             padding="causal",
             activation="relu",
         )(x)

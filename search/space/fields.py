@@ -179,6 +179,12 @@ LATER_FIELDS = {
 }
 
 
+def field_value(config: Mapping[str, Any], field: str) -> Any:
+    """``field``'s value in a trial's configuration, or its default where the configuration
+    leaves it out (a configuration recorded before the field existed)."""
+    return config.get(field, SEARCHABLE[field].default)
+
+
 def checked(field: str, value: Any, *, label: str | None = None) -> Any:
     """``value`` checked against ``field``'s row, with names made canonical."""
     spec = SEARCHABLE[field]
