@@ -56,7 +56,7 @@ class Supervisor:
         *,
         workers: int,
         forkserver: Forkserver,
-        recycle_growth: float | None = None,
+        recycle_growth: float | None,
         debug: bool = False,
         say: Callable[[str], None] | None = None,
     ):

@@ -48,6 +48,11 @@ class Setting:
     def option(self) -> bool:
         return self.parse is not None
 
+    @property
+    def configured(self) -> Any:
+        """The default as a space's configuration holds it (a sequence as a list)."""
+        return list(self.default) if isinstance(self.default, tuple) else self.default
+
 
 # -- the table ----------------------------------------------------------------------------
 
@@ -161,11 +166,7 @@ RESULT_SETTINGS = tuple(name for name, s in SETTINGS.items() if s.result)
 # computes: spaces equal in these resume each other's runs.
 RESULT_KEYS = ("fields", "points", "build_model", *RESULT_SETTINGS)
 OPTIONS = tuple(name for name, s in SETTINGS.items() if s.option)
-LATER_DEFAULTS = {
-    name: list(s.default) if isinstance(s.default, tuple) else s.default
-    for name, s in SETTINGS.items()
-    if s.later
-}
+LATER_DEFAULTS = {name: s.configured for name, s in SETTINGS.items() if s.later}
 
 
 def check_settings(values: Mapping[str, Any]) -> None:

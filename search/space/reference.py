@@ -35,11 +35,10 @@ def settings_table() -> str:
         "|---|---|---|---|---|---|",
     ]
     for name, setting in SETTINGS.items():
-        default = list(setting.default) if isinstance(setting.default, tuple) else setting.default
         cells = (
             f"`{name}`",
             setting.kind,
-            f"`{_literal(default)}`",
+            f"`{_literal(setting.configured)}`",
             f"`--{name.replace('_', '-')}`" if setting.option else "",
             "yes" if setting.result else "no",
             setting.help,
