@@ -58,7 +58,9 @@ class Space:
     ):
         unknown = sorted(set(values) - set(SEARCHABLE) - set(SETTINGS))
         if unknown:
-            known = [*SEARCHABLE, *SETTINGS, "description", "points", "build_model"]
+            parameters = inspect.signature(Space.__init__).parameters.values()
+            own = [p.name for p in parameters if p.kind is p.KEYWORD_ONLY]
+            known = [*SEARCHABLE, *SETTINGS, *own]
             close = difflib.get_close_matches(unknown[0], known, n=1)
             hint = f"; did you mean {close[0]!r}?" if close else ""
             raise SpaceError(f"unknown field{hint}", field=unknown[0])
