@@ -171,7 +171,20 @@ class HandingOver(Message):
         pass
 
 
-_KINDS = {kind.kind: kind for kind in (TrialStarted, EpochEnded, TrialEnded, Ready, HandingOver)}
+@dataclass(frozen=True)
+class Idle(Message):
+    """A worker process's search is done and it may take another: it waits for the next
+    job on its standard input, and exits when that closes."""
+
+    kind: ClassVar[str] = "idle"
+
+    def deliver(self, receiver: TrialEvents, worker: int) -> None:
+        pass
+
+
+_KINDS = {
+    kind.kind: kind for kind in (TrialStarted, EpochEnded, TrialEnded, Ready, HandingOver, Idle)
+}
 
 
 def read_message(line: str) -> Message | None:

@@ -13,11 +13,13 @@ class WorkerProcess:
     """One worker process and what it has said so far."""
 
     child: ForkedProcess
+    env: dict[str, str] = field(default_factory=dict)  # what it was started with
     fds: dict[str, int] = field(default_factory=dict)  # "events" and "errors", while open
     buffer: dict[str, bytes] = field(default_factory=dict)
     ready: bool = False
     started: bool = False  # told to go
     last_error: str = ""  # the last line it wrote on standard error
+    searches: int = 1  # how many searches it has been handed (see search.run.pool)
 
 
 @dataclass

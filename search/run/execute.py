@@ -17,6 +17,7 @@ from search.outdir import OutDir
 from search.run.log import RunLog
 from search.run.monitor import Monitor
 from search.run.plan import Plan
+from search.run.pool import WorkerPool
 from search.run.progress import Progress
 from search.run.reading import write_run_file
 from search.run.supervisor import Supervisor
@@ -36,24 +37,29 @@ def execute(
     """Run planned searches one after another, each into its own out directory, each by
     its workers (processes, forked by ``forkserver``) under a supervisor.
 
+    A worker process whose search is done carries on with the next plan's.
     Without ``budget`` each space keeps its own. A ``budget`` (seconds) replaces them and
     is shared: each space gets an equal part of what is left, so time one space does not
     use passes to the next; ``"none"`` lifts every time limit. Raises ``RunInterrupted``
     after SIGINT or SIGTERM, once the leaderboard is whole.
     """
     total = Stopper(budget if isinstance(budget, (int, float)) else None)
-    for index, plan in enumerate(plans):
-        if budget is None:
-            limit = plan.space.setting("budget")
-        elif budget == "none":
-            limit = None
-        else:
-            limit = total.seconds_left() / (len(plans) - index)
-        study = start_run(plan, debug=debug)
-        deadline = None if limit is None else time.time() + limit
-        signum, _ = supervise(plan, study, deadline, forkserver=forkserver, debug=debug, refit=True)
-        if signum is not None:
-            raise RunInterrupted(signum)
+    pool = WorkerPool(forkserver)
+    try:
+        for index, plan in enumerate(plans):
+            if budget is None:
+                limit = plan.space.setting("budget")
+            elif budget == "none":
+                limit = None
+            else:
+                limit = total.seconds_left() / (len(plans) - index)
+            study = start_run(plan, debug=debug)
+            deadline = None if limit is None else time.time() + limit
+            signum, _ = supervise(plan, study, deadline, pool=pool, debug=debug, refit=True)
+            if signum is not None:
+                raise RunInterrupted(signum)
+    finally:
+        pool.close()
 
 
 def start_run(plan: Plan, *, debug: bool = False) -> optuna.Study:
@@ -80,7 +86,7 @@ def supervise(
     study: optuna.Study,
     deadline: float | None,
     *,
-    forkserver: Forkserver,
+    pool: WorkerPool,
     debug: bool = False,
     first_worker: int = 0,
     refit: bool = False,
@@ -117,7 +123,7 @@ def supervise(
         job,
         monitor,
         workers=workers,
-        forkserver=forkserver,
+        pool=pool,
         recycle_growth=plan.options.recycle_growth,
         debug=debug,
     )

@@ -4,11 +4,12 @@ It starts ``workers`` worker processes, hands each event they report to a monito
 (progress, the leaderboard), replaces one that died, and passes SIGINT or SIGTERM on to
 them as SIGTERM so that each ends its trial at the next epoch boundary.
 
-Every worker process is forked by the run's forkserver (``search.worker.spawn``). A worker
-whose memory grows hands over to a fresh process. The fresh one is started as a standby
-once the worker's memory has grown half-way to the limit: it loads the plan while the old
-one trains, waits, and starts the moment the old one hands over. A worker that outgrows
-the whole limit in one trial hands over to a process started then.
+Every worker process comes from the command's pool (``search.run.pool``): one a search
+before this left idle, else one forked by its forkserver; a worker whose search is done
+goes back to it. A worker whose memory grows hands over to a fresh process. The fresh one
+is started as a standby once the worker's memory has grown half-way to the limit: it loads
+the plan while the old one trains, waits, and starts the moment the old one hands over. A
+worker that outgrows the whole limit in one trial hands over to a process started then.
 
 No Keras here: the supervisor holds no model, and its process stays small.
 """
@@ -27,6 +28,7 @@ from typing import Any
 from search.events import (
     Exit,
     HandingOver,
+    Idle,
     Ready,
     TrialEnded,
     TrialEvents,
@@ -34,7 +36,7 @@ from search.events import (
     standby_growth,
 )
 from search.run._slots import Slot, WorkerProcess
-from search.worker.spawn import Forkserver
+from search.run.pool import WorkerPool
 
 # A worker that dies this many times in a row without finishing a trial is not restarted.
 MAX_CRASHES = 3
@@ -44,7 +46,7 @@ class Supervisor:
     """Runs ``workers`` worker processes until each is done.
 
     ``job(worker)`` gives the bytes a worker process reads on its standard input (see
-    ``search.worker.process``); each process is forked by ``forkserver``. ``monitor`` hears
+    ``search.worker.process``); each process comes from ``pool``. ``monitor`` hears
     every trial's events; ``say`` prints one line for a person (errors of workers,
     restarts): by default the monitor's ``message``.
     """
@@ -55,7 +57,7 @@ class Supervisor:
         monitor: TrialEvents,
         *,
         workers: int,
-        forkserver: Forkserver,
+        pool: WorkerPool,
         recycle_growth: float | None,
         debug: bool = False,
         say: Callable[[str], None] | None = None,
@@ -68,7 +70,7 @@ class Supervisor:
         self.say = say or getattr(monitor, "message", None) or _to_stderr
         self.slots = [Slot(i) for i in range(workers)]
         self.selector = selectors.DefaultSelector()
-        self.forkserver = forkserver
+        self.pool = pool
         self.signum: int | None = None
         # Why workers that cannot go on stopped (exit status 2: bad input, or too many
         # failed trials in a row): the last line each wrote.
@@ -102,24 +104,24 @@ class Supervisor:
             threads = str(max(1, (os.cpu_count() or 1) // len(self.slots)))
             env.setdefault("TF_NUM_INTRAOP_THREADS", threads)
             env.setdefault("TF_NUM_INTEROP_THREADS", "1")
-        args = ["--parent", str(os.getpid()), *(["--debug"] if self.debug else [])]
-        child, events = self.forkserver.spawn(args, env=env, show_output=self.debug)
-        process = WorkerProcess(child)
-        child.stdin.write(self.job(slot.index))
-        child.stdin.flush()
+        process = self.pool.start(env, debug=self.debug)
+        try:
+            process.child.stdin.write(self.job(slot.index))
+            process.child.stdin.flush()
+        except OSError:  # it died already; its exit is handled as any other
+            pass
         if go:
             self._go(process)
-        process.fds = {"events": events, "errors": child.stderr.fileno()}
-        process.buffer = {"events": b"", "errors": b""}
         for kind, fd in process.fds.items():
             os.set_blocking(fd, False)
             self.selector.register(fd, selectors.EVENT_READ, (slot, process, kind))
         return process
 
     def _go(self, process: WorkerProcess) -> None:
+        # Its standard input stays open: the next search's job may follow (see Idle).
         try:
             process.child.stdin.write(b"go\n")
-            process.child.stdin.close()
+            process.child.stdin.flush()
         except OSError:  # it died already; its exit is handled as any other
             pass
         process.started = True
@@ -137,6 +139,8 @@ class Supervisor:
     def _ended(self, slot: Slot, process: WorkerProcess) -> None:
         code = process.child.returncode
         process.child.stderr.close()
+        with contextlib.suppress(OSError):
+            process.child.stdin.close()
         if process is slot.standby:
             slot.standby = None
             if code != Exit.DONE and self.signum is None:
@@ -258,6 +262,8 @@ class Supervisor:
             process.ready = True
         elif isinstance(message, HandingOver):
             self._hand_over(slot, process)
+        elif isinstance(message, Idle):
+            self._idle(slot, process)
         else:
             if isinstance(message, TrialEnded):
                 slot.crashes = 0
@@ -279,6 +285,18 @@ class Supervisor:
         standby = slot.standby
         if standby is not None and process is slot.active and self.signum is None:
             self._go(standby)
+
+    def _idle(self, slot: Slot, process: WorkerProcess) -> None:
+        """The active worker's search is done and the process may search again: it goes
+        back to the pool, as its slot is done."""
+        if process is not slot.active or self.signum is not None:
+            self._stand_down(process)  # it exits, and ends as any other
+            return
+        for fd in process.fds.values():
+            self.selector.unregister(fd)
+        slot.active = None
+        self.pool.keep(process)
+        self._finish(slot)
 
 
 def _to_stderr(text: str) -> None:

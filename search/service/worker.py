@@ -27,6 +27,7 @@ from search.errors import RunInterrupted, UsageError
 from search.events import DEFAULT_RECYCLE_GROWTH
 from search.outdir import WORK_DIR
 from search.run.plan import Plan, RunOptions
+from search.run.pool import WorkerPool
 from search.service.queue import QueuedSearch, list_searches, next_search
 from search.service.submission import REFIT_BY, Submission, mark_failed, mark_started
 from search.states import SearchState
@@ -81,10 +82,14 @@ class _QueueWorker:
         self.returns: Counter[str] = Counter()  # how often it left a search unfinished
         self.given_up: set[str] = set()
         # Started with the first search (listing the queue needs no TensorFlow) and kept
-        # for the next ones: their workers are forked, not started afresh.
+        # for the next ones: their worker processes are those of the search before, or
+        # forked, never started afresh.
         self.forkserver: Forkserver | None = None
+        self.pool: WorkerPool | None = None
 
     def close(self) -> None:
+        if self.pool is not None:
+            self.pool.close()
         if self.forkserver is not None:
             self.forkserver.close()
 
@@ -102,12 +107,13 @@ class _QueueWorker:
                 self.stop.sleep(options.poll)
                 continue
             left = None
-            if self.forkserver is None:
+            if self.pool is None:
                 self.forkserver = Forkserver.shared_or_started(
                     options.forkserver, debug=options.debug
                 )
+                self.pool = WorkerPool(self.forkserver)
             try:
-                signum = _work_on(chosen, options, self.first_worker, self.forkserver)
+                signum = _work_on(chosen, options, self.first_worker, self.pool)
             except UsageError as exc:
                 # The search cannot run (its space no longer loads here, its data is bad):
                 # it is marked failed, with why, for every worker and for status.
@@ -180,7 +186,7 @@ def plan_from_study(
 
 
 def _work_on(
-    chosen: QueuedSearch, options: ServiceOptions, first_worker: int, forkserver: Forkserver
+    chosen: QueuedSearch, options: ServiceOptions, first_worker: int, pool: WorkerPool
 ) -> int | None:
     """Work on one search with this machine's worker processes until it needs them no
     more; the signal that stopped them, if any."""
@@ -209,7 +215,7 @@ def _work_on(
         plan,
         study,
         deadline,
-        forkserver=forkserver,
+        pool=pool,
         debug=options.debug,
         first_worker=first_worker,
     )

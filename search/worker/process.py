@@ -31,9 +31,11 @@ from search._startup import quiet_imports
 from search.events import (
     Exit,
     HandingOver,
+    Idle,
     PipeEvents,
     Ready,
     TrialEnded,
+    standby_growth,
 )
 
 if TYPE_CHECKING:
@@ -88,62 +90,93 @@ def main(argv: list[str] | None = None) -> int:
     # answers it, and tells the workers with SIGTERM.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     data = _read_job()
+    if not data:
+        print("error: no job on standard input", file=sys.stderr)
+        return 2
     quiet_imports(args.debug)  # before the job is unpickled: its plan imports Keras
-    job: WorkerJob = pickle.loads(data)
+    events = _WorkerEvents(os.fdopen(args.events_fd, "w"))
+    while True:
+        code = _search(pickle.loads(data), events)
+        if code is None:
+            return Exit.DONE  # stood down: the worker it was readied for finished instead
+        if code != Exit.DONE or not events.may_take_another():
+            return code
+        # TensorFlow is warm and the memory small: the next search may have this process.
+        events.send(Idle())
+        data = _read_job()
+        if not data:
+            return Exit.DONE
 
+
+def _search(job: WorkerJob, events: _WorkerEvents) -> int | None:
+    """Search the job's plan once told to go; the exit status it leaves the process with,
+    or None when it was stood down before it began."""
     from search.errors import RunInterrupted, UsageError
     from search.stopping import Stopper
+    from search.study import close_storages
     from search.worker.loop import SearchLoop
 
     plan = job.plan()
-    events = _WorkerEvents(os.fdopen(args.events_fd, "w"), plan.options.recycle_growth)
     stopper = Stopper()
     stopper.deadline = job.deadline
     stopper.install()
-    events.stopper = stopper
+    events.begin(stopper, plan.options.recycle_growth)
     try:
         loop = SearchLoop(plan, worker=job.worker, stopper=stopper, events=events)
         events.send(Ready())
         if sys.stdin.buffer.readline().strip() != b"go":
-            return Exit.DONE  # stood down: the worker it was readied for finished instead
+            return None
         loop.run()
     except RunInterrupted as exc:
         return exc.exit_code
     except UsageError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {exc}", file=sys.stderr, flush=True)
         return exc.exit_code
+    finally:
+        stopper.restore()
+        close_storages()  # the next search may keep its study elsewhere
     if stopper.signum is not None:
         return 128 + stopper.signum
     return Exit.RECYCLE if stopper.recycle else Exit.DONE
 
 
 def _read_job() -> bytes:
+    """The next job on standard input (see ``WorkerJob.encode``); empty once it closes."""
     stdin = sys.stdin.buffer
     try:
-        data = stdin.read(int(stdin.readline()))
+        return stdin.read(int(stdin.readline()))
     except ValueError:
-        data = b""
-    if not data:
-        print("error: no job on standard input", file=sys.stderr)
-        raise SystemExit(2)
-    return data
+        return b""
 
 
 class _WorkerEvents(PipeEvents):
     """Tells the supervisor what the tuner does, and decides when memory has grown enough
-    for a fresh process to take over."""
+    for a fresh process to take over: within a search, or before the next one. The growth
+    counts from the process's first trial, whichever search it was of."""
 
-    def __init__(self, stream: Any, limit: float | None):
+    def __init__(self, stream: Any):
         super().__init__(stream)
         self.stopper: Stopper | None = None
         self._baseline: float | None = None
+        self._growth = 0.0
+        self._limit: float | None = None
+
+    def begin(self, stopper: Stopper, limit: float | None) -> None:
+        """A search starts: its stopper, and the growth its plan allows."""
+        self.stopper = stopper
         self._limit = limit
+
+    def may_take_another(self) -> bool:
+        """Whether this process is small enough to search again: below the growth at which
+        a standby would be readied."""
+        threshold = standby_growth(self._limit)
+        return threshold is None or self._growth < threshold
 
     def trial_ended(self, number: int, worker: int = 0) -> None:
         memory = resident_megabytes()
         if self._baseline is None:
             self._baseline = memory
-        growth = memory / self._baseline - 1
+        self._growth = growth = memory / self._baseline - 1
         self.send(TrialEnded(number, round(memory, 1), round(growth, 4)))
         if self._limit is not None and growth > self._limit and self.stopper is not None:
             self.stopper.recycle = True
