@@ -4,7 +4,8 @@ Each contender is plain Keras, Keras Tuner or Optuna code in the course's style 
 libraries' own documentation; none of the product's code helps it. It reads the series from
 an ``.npz`` file (``values``, ``split``, ``window``), trains until it is stopped, and appends
 one JSON line per epoch to a progress file: seconds since ``t0``, trials and epochs so far,
-and the best one-step validation MAE so far.
+the best one-step validation MAE so far, and when its first trial started (``searching``,
+seconds since ``t0``: the search's own clock starts there).
 
     python benchmarks/contenders.py course SERIES.npz --progress P.jsonl --t0 T --seed S
 """
@@ -93,10 +94,13 @@ class Progress(keras.callbacks.Callback):
         self.trials = 0
         self.epochs = 0
         self.trial_best = math.inf
+        self.searching = None  # when its first trial started, seconds since t0
 
     def start_trial(self, window):
         self.window = window
         self.trial_best = math.inf
+        if self.searching is None:
+            self.searching = round(time.time() - self.t0, 2)
 
     def end_trial(self):
         self.trials += 1
@@ -118,6 +122,7 @@ class Progress(keras.callbacks.Callback):
             "trials": self.trials,
             "epochs": self.epochs,
             "best": None if math.isinf(self.best) else self.best,
+            "searching": self.searching,
         }
         with open(self.path, "a") as progress:
             progress.write(json.dumps(line) + "\n")

@@ -117,9 +117,16 @@ def test_the_products_lines_move_at_epoch_ends_of_every_trial_in_time_order():
     # (seconds, trials ended, epochs, best): the best falls at trial 1's epoch ends (11 s
     # and 15 s), before either trial has ended; trial 0's 3.5 at 13 s is no improvement.
     assert rows == [[9.0, 0, 1, 4.0], [11.0, 0, 2, 3.2], [15.0, 0, 4, 2.9]]
-    assert total == {"best": 2.9, "trials": 2, "epochs": 5, "reached": 15.0}
+    # Reached at 15 s from the run's start, 10 s from its first trial's (at 5 s).
+    assert total == {
+        "best": 2.9,
+        "trials": 2,
+        "epochs": 5,
+        "reached": 15.0,
+        "reached_searching": 10.0,
+    }
     last = bench._product_lines(records, t0)[-1]
-    assert last == {"seconds": 40.0, "trials": 3, "epochs": 6, "best": 2.5}
+    assert last == {"seconds": 40.0, "trials": 3, "epochs": 6, "best": 2.5, "searching": 5.0}
 
 
 def test_the_median_counts_not_reached_above_every_time():
@@ -133,6 +140,26 @@ def test_the_median_counts_not_reached_above_every_time():
     assert results.spread([2.5], ".3f", "none") == "2.500 [2.500-2.500]"
     runs = [{"seed": 1, "best": 3.0}, {"seed": 2, "best": None}, {"seed": 3, "best": 2.0}]
     assert results.median_seed(runs) == 1
+
+
+def test_the_ratios_to_the_rivals_are_read_on_both_clocks():
+    def runs(*pairs):
+        return [{"reached": r, "reached_searching": s} for r, s in pairs]
+
+    chosen = [c for c in bench.CONTENDERS if c.name in ("keras-tuner", "optuna", "search")]
+    totals = {
+        # Keras Tuner's import and setup take 10 s of its 40 s; the product's 5 s of 25 s.
+        "keras-tuner": runs((40.0, 30.0), (50.0, 40.0), (60.0, 50.0)),
+        "optuna": runs((None, None), (None, None), (20.0, 10.0)),  # reached once: no median
+        "search": runs((20.0, 15.0), (25.0, 20.0), (30.0, 25.0)),
+    }
+    lines = results.ratios(chosen, totals)
+    assert lines[-1] == "| this product, 1 worker | 0.50 / 0.50 | n/a / n/a |"
+    totals["search"] = runs((20.0, 12.0), (25.0, 20.0), (30.0, 24.0))
+    assert results.ratios(chosen, totals)[-1].split(" | ")[1] == "0.50 / 0.50"
+    totals["search"] = runs((20.0, 18.0), (30.0, 28.0), (30.0, 28.0))
+    assert results.ratios(chosen, totals)[-1].split(" | ")[1] == "0.60 / 0.70"
+    assert results.ratios(chosen[2:], totals) == []  # no rival: no ratios
 
 
 def test_an_epochs_seconds_leave_the_first_apart():
