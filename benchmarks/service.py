@@ -1,12 +1,14 @@
 """The search service on this machine: trials per hour of one worker process against two on a
 queue of small searches, and the database's load per trial.
 
-    python benchmarks/service.py                      # PostgreSQL at 127.0.0.1, 4 searches
+    python benchmarks/service.py                      # PostgreSQL at 127.0.0.1, 10 searches
     python benchmarks/service.py --storage sqlite:///results/bench-service/queue.db
 
 For each number of worker processes it queues the same searches afresh (``submit``), works
 them with one ``worker --workers N`` command until the queue is empty, and reads back from
-the database how many trials ended and when. On PostgreSQL it also reads the server's own
+the database how many trials ended and when, how many worker processes ran them (each trial
+names its process) and how long the machine spent between one search's last trial and the
+next one's first. On PostgreSQL it also reads the server's own
 counters for the benchmark's database (``pg_stat_database``: transactions and rows) before
 and after, so nothing else may use that database meanwhile. Prints a markdown table (also
 written to ``--out``/service.md).
@@ -15,6 +17,8 @@ written to ``--out``/service.md).
 from __future__ import annotations
 
 import argparse
+import itertools
+import statistics
 import subprocess
 import sys
 import time
@@ -53,7 +57,7 @@ _COUNTERS = (
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--storage", default=DEFAULT_STORAGE)
-    parser.add_argument("--searches", type=int, default=4)
+    parser.add_argument("--searches", type=int, default=10)
     parser.add_argument("--trials", type=int, default=6, help="trials per search")
     parser.add_argument("--epochs", type=int, default=10)
     parser.add_argument("--workers", default="1,2", help="worker processes to compare")
@@ -77,13 +81,15 @@ def main() -> None:
         )
         seconds = time.time() - started
         after = _counters(args.storage) if postgres else None
-        trials, first, last = _finished(args.storage, names)
+        trials, first, last, processes, gap = _finished(args.storage, names)
         row = {
             "workers": workers,
             "trials": trials,
             "wall seconds": round(seconds, 1),
             "trials per hour": round(trials / seconds * 3600),
             "trials per hour, first to last trial": round((trials - 1) / (last - first) * 3600),
+            "worker processes": processes,
+            "seconds between searches": round(gap, 2),
         }
         if postgres:
             delta = [b - a for a, b in zip(before, after, strict=True)]
@@ -118,14 +124,24 @@ def _submit(args: argparse.Namespace, out: Path, workers: int) -> list[str]:
     return [Path(p).stem for p in paths]
 
 
-def _finished(url: str, names: list[str]) -> tuple[int, float, float]:
+def _finished(url: str, names: list[str]) -> tuple[int, float, float, int, float]:
+    """The trials that ended, the first's start and the last's end, how many processes ran
+    them, and the median seconds from a search's last trial's end to the next's first start
+    (the searches ran in the order submitted)."""
     import optuna
 
-    ends = []
+    ends, processes, spans = [], set(), []
     for name in names:
         study = optuna.load_study(study_name=name, storage=url)
-        ends += [t.datetime_complete.timestamp() for t in study.trials if t.datetime_complete]
-    return len(ends), min(ends), max(ends)
+        done = [t for t in study.trials if t.datetime_complete]
+        ends += [t.datetime_complete.timestamp() for t in done]
+        processes |= {t.user_attrs.get("worker") for t in study.trials}
+        starts = [t.datetime_start.timestamp() for t in study.trials if t.datetime_start]
+        spans.append((min(starts), max(t.datetime_complete.timestamp() for t in done)))
+    spans.sort()
+    gaps = [b[0] - a[1] for a, b in itertools.pairwise(spans)] or [0.0]
+    first = min(t for t, _ in spans)
+    return len(ends), first, max(ends), len(processes - {None}), float(statistics.median(gaps))
 
 
 def _create_database(url: str) -> None:

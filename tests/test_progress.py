@@ -98,3 +98,21 @@ def test_on_a_terminal_the_status_is_redrawn_at_every_epoch(space_file, tmp_path
     drawn = {int(n) for n in re.findall(r"trial #0  epoch (\d+)/6", text)}
     assert drawn >= {1, 2, 3, 4, 5, 6}
     assert "trial 1/1 #0" in text and "best val_mae" in text
+
+
+def test_the_leaderboard_is_rewritten_at_most_every_few_seconds_while_trials_end(
+    tmp_path, monkeypatch
+):
+    from search.run import monitor as monitor_module
+
+    clock = iter([100.0, 100.0, 103.0, 109.0, 111.0, 111.0])
+    monkeypatch.setattr(monitor_module.time, "monotonic", lambda: next(clock))
+    written = []
+    monkeypatch.setattr(monitor_module, "rebuild_leaderboard", lambda study, out: written.append(1))
+    monkeypatch.setattr(monitor_module, "read_records", lambda study: [])
+    monkeypatch.setattr(monitor_module, "LEADERBOARD_SECONDS", 10.0)
+    progress = Progress(["units"], 10, epochs=5, stream=io.StringIO(), live=False)
+    monitor = monitor_module.Monitor(None, tmp_path, progress)
+    for number in range(4):  # trials end at 100, 103, 109 and 111 s
+        monitor.trial_ended(number)
+    assert len(written) == 2  # at 100 s and at 111 s: 3 and 9 s after a rewrite, none
