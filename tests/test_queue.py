@@ -70,3 +70,41 @@ def test_replace_is_refused_while_workers_train_the_old_search(space_file, tmp_p
     study.tell(trial, state=TrialState.FAIL)  # the worker ends it
     assert replace()[0] == 0
     assert optuna.load_study(study_name="busy", storage=url).trials == []  # started over
+
+
+def test_a_worker_reads_the_trials_of_an_ended_search_once(space_file, tmp_path):
+    from search.service.queue import list_searches
+    from search.states import SearchState
+    from search.study import open_storage
+
+    url = f"sqlite:///{tmp_path / 'queue.db'}"
+    for name in ("ended", "open", "cancelled"):
+        assert main(["submit", str(space_file(name, trials=2)), "--storage", url]) == 0
+    study = optuna.load_study(study_name="ended", storage=url)
+    for value in (1.0, 2.0):  # every trial of its budget has ended
+        study.add_trial(_trial(TrialState.COMPLETE, value, [value], test=value))
+    assert main(["cancel", "cancelled", "--storage", url]) == 0
+    storage = open_storage(url)
+    read = []
+    every_trial = storage.get_all_trials
+    storage.get_all_trials = lambda study_id, **kw: (
+        read.append(study_id) or every_trial(study_id, **kw)
+    )
+    ended = {}
+    first = list_searches(storage, ended)
+    states = {s.name: s.state for s in first}
+    assert states == {
+        "ended": SearchState.DONE,
+        "open": SearchState.QUEUED,
+        "cancelled": SearchState.CANCELLED,
+    }
+    assert len(read) == 3 and len(ended) == 2
+    read.clear()
+    assert list_searches(storage, ended) == first  # the same answer...
+    assert read == [storage.get_study_id_from_name("open")]  # ...reading the open one alone
+    # A search replaced under the same name is a new study: read again, not remembered.
+    assert main(["submit", str(space_file("ended", trials=3)), "--storage", url, "--replace"]) == 0
+    read.clear()
+    again = {s.name: s for s in list_searches(storage, ended)}
+    assert again["ended"].state == SearchState.QUEUED and again["ended"].trials == 3
+    assert storage.get_study_id_from_name("ended") in read

@@ -67,14 +67,37 @@ class QueuedSearch:
         return self.state in (SearchState.QUEUED, SearchState.RUNNING)
 
 
-def list_searches(storage: optuna.storages.RDBStorage) -> list[QueuedSearch]:
-    """Every submitted search in ``storage``, oldest first."""
+# The states a search never leaves: once seen in one, its trials need not be read again.
+ENDED = (SearchState.DONE, SearchState.FAILED, SearchState.CANCELLED)
+
+# A search as ``list_searches`` remembers it: its study's id and when it was submitted (a
+# replaced search is a new study, which may get a deleted one's id on SQLite).
+EndedKey = tuple[int, float]
+
+
+def list_searches(
+    storage: optuna.storages.RDBStorage, ended: dict[EndedKey, QueuedSearch] | None = None
+) -> list[QueuedSearch]:
+    """Every submitted search in ``storage``, oldest first.
+
+    ``ended``, kept by a caller that lists again and again (a service worker between
+    searches), remembers the searches seen in a state they never leave and gives them
+    without reading their trials again: a database of many finished searches would
+    otherwise cost every listing a read of all their trials (1.4 s for 68 searches of 6
+    trials on PostgreSQL, measured)."""
     found = []
     for frozen in storage.get_all_studies():
         submission = Submission.read(frozen.user_attrs)
         if submission is None:
             continue
-        found.append(_read(storage, frozen, submission))
+        key = (frozen._study_id, submission.submitted)  # FrozenStudy keeps its id private
+        if ended is not None and key in ended:
+            found.append(ended[key])
+            continue
+        search = _read(storage, frozen, submission)
+        if ended is not None and search.state in ENDED:
+            ended[key] = search
+        found.append(search)
     return sorted(found, key=lambda s: (s.submitted, s.name))
 
 

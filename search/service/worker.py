@@ -28,7 +28,7 @@ from search.events import DEFAULT_RECYCLE_GROWTH
 from search.outdir import WORK_DIR
 from search.run.plan import Plan, RunOptions
 from search.run.pool import WorkerPool
-from search.service.queue import QueuedSearch, list_searches, next_search
+from search.service.queue import EndedKey, QueuedSearch, list_searches, next_search
 from search.service.submission import REFIT_BY, Submission, mark_failed, mark_started
 from search.states import SearchState
 from search.study.contents import kept_series, kept_space
@@ -81,6 +81,7 @@ class _QueueWorker:
         self.first_worker = zlib.crc32(here.encode()) % 10**6 * 100
         self.returns: Counter[str] = Counter()  # how often it left a search unfinished
         self.given_up: set[str] = set()
+        self.ended: dict[EndedKey, QueuedSearch] = {}  # searches it need not read again
         # Started with the first search (listing the queue needs no TensorFlow) and kept
         # for the next ones: their worker processes are those of the search before, or
         # forked, never started afresh.
@@ -97,7 +98,7 @@ class _QueueWorker:
         options = self.options
         left: str | None = None  # the search this worker's processes last came back from
         while not self.stop.signum:
-            searches = list_searches(self.storage)
+            searches = list_searches(self.storage, self.ended)
             self._count_return(left, searches)
             chosen = next_search(searches, only=options.only, skip=self.given_up)
             if chosen is None:
