@@ -10,8 +10,9 @@ the database how many trials ended and when, how many worker processes ran them 
 names its process) and how long the machine spent between one search's last trial and the
 next one's first. On PostgreSQL it also reads the server's own
 counters for the benchmark's database (``pg_stat_database``: transactions and rows) before
-and after, so nothing else may use that database meanwhile. Prints a markdown table (also
-written to ``--out``/service.md).
+and after, so nothing else may use that database meanwhile. The searches it queued are
+deleted at the end, so that one draw does not leave the next a larger database. Prints a
+markdown table (also written to ``--out``/service.md).
 """
 
 from __future__ import annotations
@@ -82,6 +83,7 @@ def main() -> None:
         seconds = time.time() - started
         after = _counters(args.storage) if postgres else None
         trials, first, last, processes, gap = _finished(args.storage, names)
+        _delete(args.storage, names)
         row = {
             "workers": workers,
             "trials": trials,
@@ -142,6 +144,13 @@ def _finished(url: str, names: list[str]) -> tuple[int, float, float, int, float
     gaps = [b[0] - a[1] for a, b in itertools.pairwise(spans)] or [0.0]
     first = min(t for t, _ in spans)
     return len(ends), first, max(ends), len(processes - {None}), float(statistics.median(gaps))
+
+
+def _delete(url: str, names: list[str]) -> None:
+    import optuna
+
+    for name in names:
+        optuna.delete_study(study_name=name, storage=url)
 
 
 def _create_database(url: str) -> None:
