@@ -3,6 +3,7 @@ of the run it fills (``search.run.supervisor``)."""
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass, field
 
 from search.worker.spawn import ForkedProcess
@@ -20,6 +21,12 @@ class WorkerProcess:
     started: bool = False  # told to go
     last_error: str = ""  # the last line it wrote on standard error
     searches: int = 1  # how many searches it has been handed (see search.run.pool)
+
+    def tell(self, data: bytes) -> None:
+        """Write ``data`` to its standard input; one that died already ends as any other."""
+        with contextlib.suppress(OSError):
+            self.child.stdin.write(data)
+            self.child.stdin.flush()
 
 
 @dataclass

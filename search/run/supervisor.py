@@ -105,11 +105,7 @@ class Supervisor:
             env.setdefault("TF_NUM_INTRAOP_THREADS", threads)
             env.setdefault("TF_NUM_INTEROP_THREADS", "1")
         process = self.pool.start(env, debug=self.debug)
-        try:
-            process.child.stdin.write(self.job(slot.index))
-            process.child.stdin.flush()
-        except OSError:  # it died already; its exit is handled as any other
-            pass
+        process.tell(self.job(slot.index))
         if go:
             self._go(process)
         for kind, fd in process.fds.items():
@@ -119,11 +115,7 @@ class Supervisor:
 
     def _go(self, process: WorkerProcess) -> None:
         # Its standard input stays open: the next search's job may follow (see Idle).
-        try:
-            process.child.stdin.write(b"go\n")
-            process.child.stdin.flush()
-        except OSError:  # it died already; its exit is handled as any other
-            pass
+        process.tell(b"go\n")
         process.started = True
 
     def _stand_down(self, process: WorkerProcess) -> None:
