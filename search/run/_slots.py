@@ -20,7 +20,6 @@ class WorkerProcess:
     ready: bool = False
     started: bool = False  # told to go
     last_error: str = ""  # the last line it wrote on standard error
-    searches: int = 1  # how many searches it has been handed (see search.run.pool)
 
     def tell(self, data: bytes) -> None:
         """Write ``data`` to its standard input; one that died already ends as any other."""

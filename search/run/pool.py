@@ -35,7 +35,6 @@ class WorkerPool:
             self._idle.remove(process)
             if process.env == env and process.child.poll() is None:
                 process.ready = process.started = False
-                process.searches += 1
                 return process
             _let_go(process)
         args = ["--parent", str(os.getpid()), *(["--debug"] if debug else [])]
@@ -50,10 +49,6 @@ class WorkerPool:
     def keep(self, process: WorkerProcess) -> None:
         """An idle process, for the next search."""
         self._idle.append(process)
-
-    @property
-    def idle(self) -> int:
-        return len(self._idle)
 
     def close(self) -> None:
         """Let every idle process exit (its standard input closed), and wait for them."""
@@ -74,10 +69,9 @@ def _let_go(process: WorkerProcess) -> None:
         process.child.stdin.close()
     if process.child.poll() is None:
         process.child.kill()
-    for kind, fd in process.fds.items():
-        with contextlib.suppress(OSError):
-            if kind == "events":
-                os.close(fd)
+    # The events pipe is a bare descriptor; the errors pipe is closed with its file.
+    with contextlib.suppress(OSError, KeyError):
+        os.close(process.fds["events"])
     with contextlib.suppress(OSError):
         process.child.stderr.close()
     process.fds.clear()
