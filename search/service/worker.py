@@ -114,7 +114,7 @@ class _QueueWorker:
                 )
                 self.pool = WorkerPool(self.forkserver)
             try:
-                signum = _work_on(chosen, options, self.first_worker, self.pool)
+                signum = _work_on(chosen, options, self.first_worker, self.pool, self.ended)
             except UsageError as exc:
                 # The search cannot run (its space no longer loads here, its data is bad):
                 # it is marked failed, with why, for every worker and for status.
@@ -187,10 +187,15 @@ def plan_from_study(
 
 
 def _work_on(
-    chosen: QueuedSearch, options: ServiceOptions, first_worker: int, pool: WorkerPool
+    chosen: QueuedSearch,
+    options: ServiceOptions,
+    first_worker: int,
+    pool: WorkerPool,
+    ended: dict[EndedKey, QueuedSearch],
 ) -> int | None:
     """Work on one search with this machine's worker processes until it needs them no
-    more; the signal that stopped them, if any."""
+    more; the signal that stopped them, if any. ``ended``: the worker's memory of the
+    searches it has seen end (see ``list_searches``)."""
     # Imported when a search starts: listing the queue needs none of what a run holds.
     from search.run.execute import start_run, supervise
 
@@ -223,18 +228,20 @@ def _work_on(
     if failures and signum is None:
         mark_failed(study, failures[0])
     elif signum is None:
-        _refit_when_ended(plan, study, options)
+        _refit_when_ended(plan, study, options, ended)
     return signum
 
 
-def _refit_when_ended(plan: Plan, study: optuna.Study, options: ServiceOptions) -> None:
+def _refit_when_ended(
+    plan: Plan, study: optuna.Study, options: ServiceOptions, ended: dict[EndedKey, QueuedSearch]
+) -> None:
     """The first worker to see a search with a test part end refits its answer before the
     test part, as ``run`` does at its end; it marks the study first, so others leave it."""
     if not plan.series.has_test or study.user_attrs.get(REFIT_BY):
         return
-    searches = list_searches(studies.open_storage(options.storage_url))
-    ended = [s for s in searches if s.name == study.study_name]
-    if not ended or ended[0].state != SearchState.DONE:
+    searches = list_searches(studies.open_storage(options.storage_url), ended)
+    this = [s for s in searches if s.name == study.study_name]
+    if not this or this[0].state != SearchState.DONE:
         return  # trials still running elsewhere: whoever ends the last one refits
     study.set_user_attr(REFIT_BY, f"{socket.gethostname()}:{os.getpid()}")
     from search.leaderboard import rebuild_leaderboard
