@@ -6,6 +6,7 @@ import itertools
 from dataclasses import replace
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from search.baselines import score_baselines
@@ -183,6 +184,24 @@ def test_a_test_part_that_leaves_too_little_is_refused(sine_csv, test):
         read_csv_series(sine_csv, "value", test=test)
 
 
+def test_a_default_validation_part_moves_back_to_hold_the_longest_season(tmp_path):
+    # The course's split leaves 286 days before a test year: validation moves to a whole year.
+    assert builtin_series("course-exercise", test=365).split == 3651 - 365 - 365
+    assert builtin_series("course-exercise").split == 3000  # no test part: the course's
+    assert builtin_series("course-exercise", test=365, split=3000).split == 3000  # as given
+    assert builtin_series("course-exercise", test=365, seasons=()).split == 3000
+    # Weekly stamps (a season of 52): 20 % of 200 weeks is 40, so validation takes 52.
+    weeks = pd.date_range("2020-01-05", periods=200, freq="W")
+    path = tmp_path / "weekly.csv"
+    pd.DataFrame({"week": weeks, "sales": np.arange(200.0)}).to_csv(path, index=False)
+    series = read_csv_series(path, "sales", time_column="week")
+    assert series.seasons == (52,)
+    assert (series.split, series.test_start) == (128, 180)
+    # Too short to keep two seasons of training: the 20 % stays.
+    short = builtin_series("course-lecture", test=365, seasons=(400,))
+    assert (short.split, short.test_start) == (1000, 1096)
+
+
 def test_folds_cut_the_validation_part_in_time_order_and_refuse_tiny_blocks():
     series = builtin_series("course-lecture", test=61)
     blocks = backtest_folds(series, 4)
@@ -265,7 +284,7 @@ def test_a_data_source_knows_the_builtins_and_refuses_unknown_names():
     assert DataSource("course-lecture").load().split == 1000
     assert DataSource("course-lecture", split=900).load().split == 900
     lecture = DataSource("course-lecture", test=0.25).load()
-    assert (lecture.split, lecture.test_start) == (1000, 1096)
+    assert (lecture.split, lecture.test_start) == (731, 1096)  # a year of validation
     assert DataSource("course-lecture", season=(7,)).load().seasons == (7,)
     with pytest.raises(DataError, match="unknown data set 'course'"):
         DataSource("course").load()

@@ -61,8 +61,9 @@ def builtin_series(
 ) -> Series:
     """The built-in series ``name`` (``course-lecture`` or ``course-exercise``).
 
-    The validation part starts at the course's split unless ``split`` says otherwise; there
-    is no test part unless ``test`` (rows at the end, or a fraction) asks for one.
+    The validation part starts at the course's split unless ``split`` says otherwise, or
+    earlier where a test part would leave it less than the longest season; there is no test
+    part unless ``test`` (rows at the end, or a fraction) asks for one.
     """
     recipe = RECIPES[name]
     t = np.arange(recipe.length, dtype="float32")
@@ -71,7 +72,12 @@ def builtin_series(
     noise = np.random.RandomState(recipe.seed).randn(recipe.length) * recipe.noise_level
     values = (clean + noise.astype("float32")).astype("float32")
     first, test_start = resolve_parts(
-        recipe.length, recipe.split if split is None else split, test, where=name
+        recipe.length,
+        split,
+        test,
+        where=name,
+        default_split=recipe.split,
+        season=max(seasons, default=0),
     )
     return Series(
         name=name,

@@ -55,8 +55,14 @@ def read_csv_series(
     _check_complete(columns, time, path)
     if len(values) < 2:
         raise DataError(f"{path}: column {column!r} has {len(values)} value; need at least 2")
+    seasons = seasons_of(time) if seasons is None else seasons
     first, test_start = resolve_parts(
-        len(values), split, test, where=str(path), default_test=DEFAULT_TEST_FRACTION
+        len(values),
+        split,
+        test,
+        where=str(path),
+        default_test=DEFAULT_TEST_FRACTION,
+        season=max(seasons, default=0),
     )
     return Series(
         name=f"{path.name}:{column}",
@@ -66,7 +72,7 @@ def read_csv_series(
         time=time,
         filled=filled,
         causal=None if causal is None else causal.astype("float32"),
-        seasons=seasons_of(time) if seasons is None else seasons,
+        seasons=seasons,
         calendar_origin=calendar_origin(time),
         features={name: column.astype("float32") for name, column in columns.items()},
         known=tuple(known),

@@ -50,13 +50,18 @@ def resolve_parts(
     *,
     where: str,
     default_test: float = 0.0,
+    default_split: int | None = None,
+    season: int = 0,
 ) -> tuple[int, int]:
     """The first validation index and the first test index (``length`` for no test part).
 
     ``test`` is a number of rows at the end or a fraction of the series (0: none); when it
     is not given, ``default_test`` is the fraction, as long as it makes a whole row.
-    ``split`` is the first validation row or the training fraction; by default the
-    validation part is the 20 % of the series just before the test part.
+    ``split`` is the first validation row or the training fraction. When it is not given,
+    the validation part starts at ``default_split`` or, without one, is the 20 % of the
+    series just before the test part; and either moves back to hold one whole ``season``
+    (the longest) where the training part keeps two: a selection sees only the part of the
+    cycle its validation part holds. A given ``split`` is never moved.
     """
     if test is None:
         test_rows = round(length * default_test)
@@ -64,14 +69,17 @@ def resolve_parts(
     else:
         test_rows = _test_rows(test, length, where)
     test_start = length - test_rows
-    if split is None:
-        index = test_start - round(length * DEFAULT_VALIDATION_FRACTION)
+    if split is None and default_split is None:
+        fraction = test_start - round(length * DEFAULT_VALIDATION_FRACTION)
+        index = _holding_a_season(fraction, test_start, season)
         if not 0 < index < test_start:
             raise DataError(
                 f"{where}: the series has only {length} values, too few for a training part "
                 "and a validation part; give more rows"
             )
         return index, test_start
+    if split is None:
+        split = _holding_a_season(default_split, test_start, season)
     if isinstance(split, float) and not float(split).is_integer():
         if not 0 < split < 1:
             raise DataError(f"{where}: split {split} is not a training fraction between 0 and 1")
@@ -90,6 +98,14 @@ def resolve_parts(
             "smaller --test"
         )
     return index, test_start
+
+
+def _holding_a_season(index: int, test_start: int, season: int) -> int:
+    """``index``, or earlier so that the validation part holds ``season`` values, where the
+    training part keeps two seasons."""
+    if 2 * season <= test_start - season < index:
+        return test_start - season
+    return index
 
 
 def _test_rows(test: int | float, length: int, where: str) -> int:

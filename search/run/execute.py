@@ -109,9 +109,13 @@ def supervise(
         quiet=plan.options.quiet,
     )
     monitor = Monitor(study, plan.out, progress)
+    series = plan.series
+    parts = f"validation from {series.split}" + (
+        f", test from {series.test_start}" if series.has_test else ""
+    )
     heading = (
-        f"{plan.space.name}: {plan.trials} trials with {plan.tuner} on {plan.series.name}, "
-        f"{workers} worker{'s' if workers > 1 else ''} -> {plan.out}"
+        f"{plan.space.name}: {plan.trials} trials with {plan.tuner} on {series.name} "
+        f"({parts}), {workers} worker{'s' if workers > 1 else ''} -> {plan.out}"
     )
     monitor.log.note(f"run started: {heading}")
     progress.print(heading)
