@@ -18,6 +18,7 @@ from search.data import (
     lagged,
     read_csv_series,
     seasons_of,
+    short_of_a_season,
     window_lags,
 )
 from search.errors import DataError
@@ -200,6 +201,16 @@ def test_a_default_validation_part_moves_back_to_hold_the_longest_season(tmp_pat
     # Too short to keep two seasons of training: the 20 % stays.
     short = builtin_series("course-lecture", test=365, seasons=(400,))
     assert (short.split, short.test_start) == (1000, 1096)
+    assert short_of_a_season(short) is None  # no earlier split would do better
+
+
+def test_a_given_split_short_of_a_season_is_named_with_the_split_that_holds_one():
+    given = builtin_series("course-exercise", test=365, split=3000)
+    assert short_of_a_season(given) == (
+        "the validation part holds 286 values, less than the longest season (365): a "
+        "selection sees only that part of the cycle; --split 2921 gives it a whole one"
+    )
+    assert short_of_a_season(builtin_series("course-exercise", test=365)) is None
 
 
 def test_folds_cut_the_validation_part_in_time_order_and_refuse_tiny_blocks():

@@ -8,6 +8,7 @@ from search.data.parts import (
     Fold,
     backtest_folds,
     resolve_parts,
+    short_of_a_season,
 )
 from search.data.scaling import SCALINGS, Scaler
 from search.data.seasons import seasonal_lags, seasons_of
@@ -34,5 +35,6 @@ __all__ = [
     "resolve_parts",
     "seasonal_lags",
     "seasons_of",
+    "short_of_a_season",
     "window_lags",
 ]

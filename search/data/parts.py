@@ -43,6 +43,20 @@ def backtest_folds(series: Series, count: int) -> list[Fold]:
     return found
 
 
+def short_of_a_season(series: Series) -> str | None:
+    """A note for a validation part shorter than the longest season where an earlier split
+    would hold one (with two seasons of training before it); None otherwise."""
+    season = max(series.seasons, default=0)
+    earlier = holding_a_season(series.split, series.test_start, season)
+    if earlier == series.split:
+        return None
+    return (
+        f"the validation part holds {series.test_start - series.split} values, less than "
+        f"the longest season ({season}): a selection sees only that part of the cycle; "
+        f"--split {earlier} gives it a whole one"
+    )
+
+
 def resolve_parts(
     length: int,
     split: int | float | None,
@@ -71,7 +85,7 @@ def resolve_parts(
     test_start = length - test_rows
     if split is None and default_split is None:
         fraction = test_start - round(length * DEFAULT_VALIDATION_FRACTION)
-        index = _holding_a_season(fraction, test_start, season)
+        index = holding_a_season(fraction, test_start, season)
         if not 0 < index < test_start:
             raise DataError(
                 f"{where}: the series has only {length} values, too few for a training part "
@@ -79,7 +93,7 @@ def resolve_parts(
             )
         return index, test_start
     if split is None:
-        split = _holding_a_season(default_split, test_start, season)
+        split = holding_a_season(default_split, test_start, season)
     if isinstance(split, float) and not float(split).is_integer():
         if not 0 < split < 1:
             raise DataError(f"{where}: split {split} is not a training fraction between 0 and 1")
@@ -100,7 +114,7 @@ def resolve_parts(
     return index, test_start
 
 
-def _holding_a_season(index: int, test_start: int, season: int) -> int:
+def holding_a_season(index: int, test_start: int, season: int) -> int:
     """``index``, or earlier so that the validation part holds ``season`` values, where the
     training part keeps two seasons."""
     if 2 * season <= test_start - season < index:

@@ -11,6 +11,7 @@ from pathlib import Path
 import optuna
 
 from search import study as studies
+from search.data import short_of_a_season
 from search.errors import RunInterrupted
 from search.leaderboard import rebuild_leaderboard
 from search.outdir import OutDir
@@ -119,6 +120,8 @@ def supervise(
     )
     monitor.log.note(f"run started: {heading}")
     progress.print(heading)
+    if advice := short_of_a_season(series):
+        progress.print(f"note: {advice}", error=True)
 
     def job(worker: int) -> bytes:
         return WorkerJob.of(plan, first_worker + worker, deadline, debug).encode()

@@ -71,8 +71,8 @@ SETTINGS: dict[str, Setting] = {
     ),
     "split": Setting(
         None, checks.split, "int | float | None",
-        "first validation row, or training fraction such as 0.7 (CSV default: the 20 % of "
-        "the series before the test part validates)",
+        "first validation row, or training fraction such as 0.7 (default: the course's "
+        "split, or a CSV's 20 % before the test part; moved back to hold the longest season)",
         checks.number, "N", data="cut", result=True,
     ),
     "test": Setting(
