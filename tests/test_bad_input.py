@@ -577,6 +577,7 @@ def test_refused_commands_leave_a_previous_run_exactly_as_it_was(tmp_path, capsy
         ([str(another_space)], ["holds another run (units 4 → 5)", "--fresh", "--out"]),
         ([str(space), "--data", "course-lecture"], ["data 'course-exercise' → 'course-lecture'"]),
         ([str(space), "--epochs", "3"], ["holds another run (epochs 2 → 3)", "--fresh"]),
+        ([str(space), "--split", "3100"], ["holds another run (split 3000 → 3100); use"]),
         ([str(space), "--tuner", "random"], ["Keras Tuner's algorithms cannot continue"]),
         (
             [str(space), "--storage", f"sqlite:///{out}/other.db", "--workers=2", "--tuner=grid"],

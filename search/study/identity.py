@@ -96,12 +96,22 @@ class RunIdentity:
         """Refuse to mix two different runs in one study; say what differs and what to do."""
         differences = []
         if self.data_fingerprint != wanted.data_fingerprint:
-            differences.append(f"data {self.data!r} → {wanted.data!r}")
-            for name in ("split", "test_start"):
-                if getattr(self, name) != getattr(wanted, name):
-                    differences.append(f"{name} {getattr(self, name)} → {getattr(wanted, name)}")
+            cut = [
+                f"{name} {getattr(self, name)} → {getattr(wanted, name)}"
+                for name in ("split", "test_start")
+                if getattr(self, name) != getattr(wanted, name)
+            ]
+            if self.data != wanted.data or not cut:
+                differences.append(f"data {self.data!r} → {wanted.data!r}")
+            differences += cut
         if self.space_fingerprint != wanted.space_fingerprint:
-            differences += _config_differences(self.space_config, wanted.space_config)
+            # A setting already named by where the series is cut is said once, as cut.
+            named = {difference.split()[0] for difference in differences}
+            differences += [
+                difference
+                for difference in _config_differences(self.space_config, wanted.space_config)
+                if difference.split()[0] not in named
+            ]
             if not differences:
                 differences.append("the search space")
         if self.space != wanted.space and self.space:
