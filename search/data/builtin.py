@@ -77,7 +77,7 @@ def builtin_series(
         test,
         where=name,
         default_split=recipe.split,
-        season=max(seasons, default=0),
+        seasons=seasons,
     )
     return Series(
         name=name,

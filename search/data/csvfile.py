@@ -62,7 +62,7 @@ def read_csv_series(
         test,
         where=str(path),
         default_test=DEFAULT_TEST_FRACTION,
-        season=max(seasons, default=0),
+        seasons=seasons,
     )
     return Series(
         name=f"{path.name}:{column}",

@@ -47,7 +47,7 @@ def short_of_a_season(series: Series) -> str | None:
     """A note for a validation part shorter than the longest season where an earlier split
     would hold one (with two seasons of training before it); None otherwise."""
     season = max(series.seasons, default=0)
-    earlier = holding_a_season(series.split, series.test_start, season)
+    earlier = holding_a_season(series.split, series.test_start, series.seasons)
     if earlier == series.split:
         return None
     return (
@@ -65,7 +65,7 @@ def resolve_parts(
     where: str,
     default_test: float = 0.0,
     default_split: int | None = None,
-    season: int = 0,
+    seasons: tuple[int, ...] = (),
 ) -> tuple[int, int]:
     """The first validation index and the first test index (``length`` for no test part).
 
@@ -73,8 +73,8 @@ def resolve_parts(
     is not given, ``default_test`` is the fraction, as long as it makes a whole row.
     ``split`` is the first validation row or the training fraction. When it is not given,
     the validation part starts at ``default_split`` or, without one, is the 20 % of the
-    series just before the test part; and either moves back to hold one whole ``season``
-    (the longest) where the training part keeps two: a selection sees only the part of the
+    series just before the test part; and either moves back to hold the longest of
+    ``seasons`` whole where the training part keeps two: a selection sees only the part of the
     cycle its validation part holds. A given ``split`` is never moved.
     """
     if test is None:
@@ -85,7 +85,7 @@ def resolve_parts(
     test_start = length - test_rows
     if split is None and default_split is None:
         fraction = test_start - round(length * DEFAULT_VALIDATION_FRACTION)
-        index = holding_a_season(fraction, test_start, season)
+        index = holding_a_season(fraction, test_start, seasons)
         if not 0 < index < test_start:
             raise DataError(
                 f"{where}: the series has only {length} values, too few for a training part "
@@ -93,7 +93,7 @@ def resolve_parts(
             )
         return index, test_start
     if split is None:
-        split = holding_a_season(default_split, test_start, season)
+        split = holding_a_season(default_split, test_start, seasons)
     if isinstance(split, float) and not float(split).is_integer():
         if not 0 < split < 1:
             raise DataError(f"{where}: split {split} is not a training fraction between 0 and 1")
@@ -114,9 +114,10 @@ def resolve_parts(
     return index, test_start
 
 
-def holding_a_season(index: int, test_start: int, season: int) -> int:
-    """``index``, or earlier so that the validation part holds ``season`` values, where the
-    training part keeps two seasons."""
+def holding_a_season(index: int, test_start: int, seasons: tuple[int, ...]) -> int:
+    """``index``, or earlier so that the validation part holds the longest of ``seasons``
+    whole, where the training part keeps two of it."""
+    season = max(seasons, default=0)
     if 2 * season <= test_start - season < index:
         return test_start - season
     return index

@@ -95,23 +95,17 @@ class RunIdentity:
     def check_same_run(self, wanted: RunIdentity, where: str) -> None:
         """Refuse to mix two different runs in one study; say what differs and what to do."""
         differences = []
+        said: set[str] = set()  # the settings behind them, not said again from the space
         if self.data_fingerprint != wanted.data_fingerprint:
-            cut = [
-                f"{name} {getattr(self, name)} → {getattr(wanted, name)}"
-                for name in ("split", "test_start")
-                if getattr(self, name) != getattr(wanted, name)
-            ]
-            if self.data != wanted.data or not cut:
-                differences.append(f"data {self.data!r} → {wanted.data!r}")
-            differences += cut
+            for name, setting in (("split", "split"), ("test_start", "test")):
+                if getattr(self, name) != getattr(wanted, name):
+                    differences.append(f"{name} {getattr(self, name)} → {getattr(wanted, name)}")
+                    said.add(setting)
+            if self.data != wanted.data or not differences:
+                differences.insert(0, f"data {self.data!r} → {wanted.data!r}")
+                said.add("data")
         if self.space_fingerprint != wanted.space_fingerprint:
-            # A setting already named by where the series is cut is said once, as cut.
-            named = {difference.split()[0] for difference in differences}
-            differences += [
-                difference
-                for difference in _config_differences(self.space_config, wanted.space_config)
-                if difference.split()[0] not in named
-            ]
+            differences += _config_differences(self.space_config, wanted.space_config, said)
             if not differences:
                 differences.append("the search space")
         if self.space != wanted.space and self.space:
@@ -123,10 +117,15 @@ class RunIdentity:
             )
 
 
-def _config_differences(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
-    """What differs between two spaces' configurations, in what decides a trial's result."""
+def _config_differences(
+    old: dict[str, Any], new: dict[str, Any], said: set[str] | None = None
+) -> list[str]:
+    """What differs between two spaces' configurations, in what decides a trial's result,
+    leaving out the settings ``said`` already."""
     found = []
     for key in RESULT_KEYS:
+        if key in (said or ()):
+            continue
         a, b = old.get(key), new.get(key)
         if key == "fields":
             a, b = a or {}, b or {}
