@@ -40,10 +40,11 @@ import numpy as np
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 
-PEERS = ("ets", "theta", "mstl", "autolstm")
+PEERS = ("ets", "theta", "mstl", "arima", "autolstm")
 SERIES = ("course-exercise", "demand")
-NAMES = {"ets": "AutoETS", "theta": "AutoTheta", "mstl": "MSTL", "autolstm": "AutoLSTM"}
-PACKAGES = {"ets": "statsforecast", "theta": "statsforecast", "mstl": "statsforecast"}
+NAMES = {"ets": "AutoETS", "theta": "AutoTheta", "mstl": "MSTL", "arima": "AutoARIMA"}
+NAMES["autolstm"] = "AutoLSTM"
+PACKAGES = {peer: "statsforecast" for peer in ("ets", "theta", "mstl", "arima")}
 PACKAGES["autolstm"] = "neuralforecast"
 # AutoLSTM's trial cap: high enough that the wall-clock budget is what ends the search.
 MAX_TRIALS = 10_000
@@ -201,6 +202,18 @@ def mstl_forecasts(
     return trend[test_start:] + future, f"seasons {list(model.season_length)}, trend {kind}"
 
 
+def arima_forecasts(values: np.ndarray, test_start: int, season: int) -> tuple[np.ndarray, str]:
+    """AutoARIMA fitted on ``values[:test_start]``; ``forward`` runs the chosen model with its
+    coefficients fixed over all the values, and its fitted values are one-step forecasts."""
+    from statsforecast.models import AutoARIMA
+
+    model = AutoARIMA(season_length=season).fit(values[:test_start])
+    fitted = model.forward(y=values, h=1, fitted=True)["fitted"]
+    p, q, big_p, big_q, m, d, big_d = model.model_["arma"]
+    kind = f"ARIMA({p},{d},{q})" + (f"({big_p},{big_d},{big_q})[{m}]" if m > 1 else "")
+    return fitted[test_start:], kind
+
+
 # A static theta model's one-step forecasts from every origin are its dynamic twin's.
 DYNAMIC = {"STM": "DSTM", "OTM": "DOTM"}
 
@@ -208,6 +221,7 @@ STATISTICAL: dict[str, Callable[[np.ndarray, int, Any], tuple[np.ndarray, str]]]
     "ets": ets_forecasts,
     "theta": theta_forecasts,
     "mstl": mstl_forecasts,
+    "arima": arima_forecasts,
 }
 
 

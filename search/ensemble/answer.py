@@ -150,10 +150,11 @@ def _test_mae(chosen: list[tuple[Candidate, float]], actuals: Forecasts) -> floa
     return round(float(np.mean(np.abs(forecast - actuals.test))), 6)
 
 
-def candidates_of(study: optuna.Study, folds: int) -> list[Candidate]:
+def candidates_of(study: optuna.Study, folds: int, refits: bool = True) -> list[Candidate]:
     """The study's best trials scored on every fold, then every baseline: each with its
-    kept forecasts, a network's test forecasts from its refit where there is one."""
-    refits = read_refits(study)
+    kept forecasts, a network's test forecasts from its refit where there is one (unless
+    ``refits`` is False: then as the search trained it)."""
+    kept = read_refits(study) if refits else {}
     ranked = sorted(
         (r for r in read_records(study) if _scored_on_every_fold(r, folds)),
         key=lambda r: rank_key(r, folds),
@@ -163,7 +164,7 @@ def candidates_of(study: optuna.Study, folds: int) -> list[Candidate]:
         forecasts = read_trial_forecasts(study.trials[record.number])
         if forecasts is None:
             continue
-        refit = refits.get(record.number)
+        refit = kept.get(record.number)
         if refit is not None:
             forecasts = Forecasts(forecasts.valid, refit.test, refit=True)
         found.append(Candidate(f"trial {record.number}", forecasts, record.number))
