@@ -13,6 +13,9 @@ from search.vocabulary import FILLS
 
 # Filling gaps may at most add this many missing values per value the file holds.
 _MAX_FILLED = 10
+# On a business calendar, this many missing weekdays in a row are days the exchange or
+# office was closed (a holiday; Christmas and Boxing Day), not lost rows.
+_CLOSED_DAYS = 2
 
 
 def line_of(row: int) -> int:
@@ -80,23 +83,30 @@ def regularise(
 
     The usual step is the most common one. Each step counts as that many usual steps,
     rounded, so that float time stamps (0.1, 0.2, 0.30000000000000004) and calendar months
-    (28 to 31 days) are one step each, and a step never counts as less than one.
+    (28 to 31 days) are one step each, and a step never counts as less than one. On a
+    business calendar (``business_daily``) each row is one step: weekends and runs of at
+    most two missing weekdays (holidays) are no gap; longer runs are gaps of business days.
     """
     if len(time) < 3:
         return values, time, columns
-    steps = np.diff(time)
-    with np.errstate(all="ignore"):  # steps of absurd stamps may overflow: no gap then
-        if steps.dtype.kind == "f":
-            # Float stamps differ in their last digits (0.1, then 0.09999999999999998):
-            # the usual step is the most common one to 9 significant digits.
-            unit = np.median(steps)
-            usual = pd.Series(np.round(steps / unit, 9)).mode().to_numpy() * unit
-        else:
-            usual = pd.Series(steps).mode().to_numpy()
-        if len(usual) == 0 or not usual[0] > usual.dtype.type(0):
-            return values, time, columns
-        step = usual[0]
-        counts = np.maximum(np.rint(steps / step), 1.0)
+    business = business_daily(time)
+    if business:
+        step = None
+        counts = _business_counts(time)
+    else:
+        steps = np.diff(time)
+        with np.errstate(all="ignore"):  # steps of absurd stamps may overflow: no gap then
+            if steps.dtype.kind == "f":
+                # Float stamps differ in their last digits (0.1, then 0.09999999999999998):
+                # the usual step is the most common one to 9 significant digits.
+                unit = np.median(steps)
+                usual = pd.Series(np.round(steps / unit, 9)).mode().to_numpy() * unit
+            else:
+                usual = pd.Series(steps).mode().to_numpy()
+            if len(usual) == 0 or not usual[0] > usual.dtype.type(0):
+                return values, time, columns
+            step = usual[0]
+            counts = np.maximum(np.rint(steps / step), 1.0)
     gaps = counts > 1
     if not gaps.any():
         return values, time, columns
@@ -104,16 +114,23 @@ def regularise(
     row = int(np.flatnonzero(gaps)[0])
     where = f"the first after line {line_of(row)} ({time[row]})"
     how_many = f"{missing:.0f}" if np.isfinite(missing) else "countless"
+    what = "missing time steps"
+    if business:
+        # Say why a weekday or two missing elsewhere in the file was not counted.
+        what = (
+            f"missing business days (in runs of {_CLOSED_DAYS + 1} or more weekdays; "
+            "fewer are taken as holidays)"
+        )
     if fill is None:
         raise DataError(
-            f"{path}: time column {column!r} has {how_many} missing time steps, {where}; "
+            f"{path}: time column {column!r} has {how_many} {what}, {where}; "
             "use --fill interpolate or --fill previous to fill them"
         )
     # A stray time stamp (a year typed wrong) would otherwise make a grid of millions of
     # invented values, or one too large for memory.
     if not missing <= _MAX_FILLED * len(values):
         raise DataError(
-            f"{path}: time column {column!r} has {how_many} missing time steps, {where}: "
+            f"{path}: time column {column!r} has {how_many} {what}, {where}: "
             f"too many to fill for {len(values)} rows; check the time stamps there, or name "
             "the right column with --time-column"
         )
@@ -128,8 +145,50 @@ def regularise(
     # A missing slot's time is the last known time plus whole usual steps; the file's own
     # time stamps are kept where it has them.
     known = np.searchsorted(positions, slots, side="right") - 1
-    grid = time[known] + (slots - positions[known]) * step
+    if step is None:
+        grid = _business_offset(time[known], slots - positions[known])
+    else:
+        grid = time[known] + (slots - positions[known]) * step
     return spread(values), grid, {name: spread(c) for name, c in columns.items()}
+
+
+def business_daily(time: np.ndarray | None) -> bool:
+    """Whether date stamps are business days: every row on a weekday (Monday to Friday) at
+    one time of day, the usual step one business day, and a weekend between the first and
+    the last row (a few days within one week say nothing of a calendar)."""
+    if time is None or len(time) < 2 or np.asarray(time).dtype.kind != "M":
+        return False
+    time = np.asarray(time)
+    days = time.astype("datetime64[D]")
+    clock = time - days.astype(time.dtype)
+    if (clock != clock[0]).any() or not np.is_busday(days).all():
+        return False
+    span = int((days[-1] - days[0]) / np.timedelta64(1, "D"))
+    if np.busday_count(days[0], days[-1]) == span:  # no weekend from the first to the last
+        return False
+    steps = np.busday_count(days[:-1], days[1:])
+    return int(pd.Series(steps).mode().iloc[0]) == 1
+
+
+def next_business_days(time: np.ndarray, steps: int) -> np.ndarray:
+    """The ``steps`` business days after the last of ``time``, at its time of day."""
+    last = np.asarray(time)[-1:]
+    return _business_offset(np.repeat(last, steps), np.arange(1, steps + 1))
+
+
+def _business_counts(time: np.ndarray) -> np.ndarray:
+    """How many steps each step between rows of a business calendar counts as: one, or one
+    more than the weekdays missing in a run longer than ``_CLOSED_DAYS``."""
+    days = time.astype("datetime64[D]")
+    skipped = np.busday_count(days[:-1], days[1:]) - 1
+    return np.where(skipped > _CLOSED_DAYS, skipped + 1, 1).astype("float64")
+
+
+def _business_offset(time: np.ndarray, offsets: np.ndarray) -> np.ndarray:
+    """Each stamp moved ``offsets`` business days on, keeping its time of day."""
+    days = time.astype("datetime64[D]")
+    clock = time - days.astype(time.dtype)
+    return np.busday_offset(days, offsets).astype(time.dtype) + clock
 
 
 def fill_missing(
