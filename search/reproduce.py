@@ -13,7 +13,7 @@ from search.data import Series
 from search.errors import UsageError
 from search.model.hypermodel import ForecastHyperModel
 from search.model.trainer import Outcome, Trainer
-from search.space import load_space, space_from_text
+from search.space import Space, load_space, space_from_text
 from search.states import StopReason
 from search.study import RunIdentity, TrialRecord, read_records
 from search.study import records as rec
@@ -39,17 +39,23 @@ def reproduce(
 ) -> Reproduction:
     """Train trial ``number`` of ``study`` again: same space, data, configuration and seed,
     for as many epochs as it ran."""
-    record = next((r for r in read_records(study) if r.number == number), None)
-    if record is None:
-        raise UsageError(f"the study has no trial {number}")
-    if record.val_mae is None or record.seed is None:
-        raise UsageError(f"trial {number} is {record.status}: it has no result to reproduce")
     path = Path(identity.space_path or identity.space_file)
     text = kept_space(study)  # a queued search keeps its space; a run reads its file again
     declared = load_space(path) if text is None else space_from_text(text, identity.space_file)
     space = declared.replace(**identity.overrides)
     if space.fingerprint() != identity.space_fingerprint:
         raise UsageError(f"{path} has changed since the run; its trials can no longer be retrained")
+    return retrain(space, series, study, number)
+
+
+def retrain(space: Space, series: Series, study: optuna.Study, number: int) -> Reproduction:
+    """Train trial ``number`` again as its search did, with ``space`` (the run's, with its
+    overrides); the outcome holds the last fold's model."""
+    record = next((r for r in read_records(study) if r.number == number), None)
+    if record is None:
+        raise UsageError(f"the study has no trial {number}")
+    if record.val_mae is None or record.seed is None:
+        raise UsageError(f"trial {number} is {record.status}: it has no result to reproduce")
     notes = []
     epochs = space.setting("epochs")
     hyperband = study.trials[number].user_attrs.get(rec.KERAS_TUNER) or {}

@@ -24,6 +24,10 @@ PRUNERS = ("median", "halving", "hyperband", "none")
 # How ``fill`` may fill a CSV file's missing values and time gaps.
 FILLS = ("interpolate", "previous")
 
+# What becomes of the answer's networks before the test part: kept as the search trained
+# them, or trained again on everything before it.
+REFITS = ("none", "full")
+
 
 def default_pruner(tuner: str) -> str:
     """Median pruning for Optuna's samplers; none for Keras Tuner's algorithms."""

@@ -1,5 +1,5 @@
 """The run's answer: greedy ensemble selection over the trials' and baselines' out-of-fold
-forecasts, kept in the study, and the networks refit before the test part."""
+forecasts, kept in the study, and its networks handed over as trained or refit."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from conftest import code, write_space
 from search.cli import main
 from search.data.forecasts import Forecasts, decode, encode
 from search.ensemble import Candidate, answer_of, candidates_of, choose, greedy_weights
+from search.ensemble._selection import held_out_mae
 from search.leaderboard import read_leaderboard
 from search.study import RunIdentity
 from search.study import records as rec
@@ -85,6 +86,49 @@ def test_changing_the_test_values_moves_no_weight_only_the_test_mae():
     assert np.mean(one.fold_maes) == pytest.approx(one.val_mae, abs=1e-6)
 
 
+def test_held_out_mae_scores_each_half_s_weights_on_the_other_half():
+    rng = np.random.default_rng(5)
+    actual = np.cos(np.arange(200) / 7)
+    predictions = actual + rng.normal(0, 0.4, (4, 200)) + rng.normal(0, 0.1, (4, 1))
+    first = greedy_weights(predictions[:, :100], actual[:100])
+    second = greedy_weights(predictions[:, 100:], actual[100:])
+    by_hand = np.mean(
+        np.r_[
+            np.abs(first @ predictions[:, 100:] - actual[100:]),
+            np.abs(second @ predictions[:, :100] - actual[:100]),
+        ]
+    )
+    assert held_out_mae(predictions, actual) == pytest.approx(by_hand, abs=1e-12)
+
+
+def _network_and_baselines(network_error: np.ndarray) -> tuple[list[Candidate], Forecasts]:
+    rng = np.random.default_rng(2)
+    valid, test = np.sin(np.arange(200) / 5)[:, None], np.zeros((50, 1))
+    baselines = [
+        Candidate(f"b{k}", Forecasts(valid + rng.normal(0, 0.3, valid.shape), test))
+        for k in range(2)
+    ]
+    network = Candidate("trial 0", Forecasts(valid + network_error[:, None], test), trial=0)
+    return [network, *baselines], Forecasts(valid, test)
+
+
+def test_a_network_good_on_one_half_of_validation_only_is_left_out():
+    # Perfect on the first half, far off on the second: on all of validation it looks like
+    # the best member; chosen on one half, it fails the other.
+    error = np.r_[np.zeros(100), np.full(100, 0.4)]
+    candidates, actuals = _network_and_baselines(error)
+    assert np.mean(np.abs(error)) < np.mean(
+        np.abs(candidates[1].forecasts.valid - actuals.valid)
+    )
+    ensemble = choose(candidates, actuals)
+    assert ensemble.networks_left_out and ensemble.trials == []
+    assert ensemble.held_out[0] > ensemble.held_out[1]
+    assert ensemble.candidates == 3
+    # A network as good on both halves is kept.
+    steady = choose(*_network_and_baselines(np.full(200, 0.05)))
+    assert not steady.networks_left_out and steady.trials == [0]
+
+
 @pytest.fixture(scope="module")
 def tested_run(tmp_path_factory):
     """A tiny run with two folds and a test part."""
@@ -136,8 +180,11 @@ def test_the_leaderboard_ranks_the_answer_and_its_weights_can_be_recomputed(test
     assert row["val_mae"] == pytest.approx(ensemble.val_mae)
     assert row["test_mae"] == pytest.approx(ensemble.test_mae)
     assert row["model"] == ensemble.describe()
-    # Recomputed from the study's stored forecasts with the selection written out by hand.
+    # Recomputed from the study's stored forecasts with the selection written out by hand
+    # (over the baselines alone where the networks did not earn their place out of sample).
     candidates = candidates_of(study, folds=2)
+    if ensemble.networks_left_out:
+        candidates = [c for c in candidates if not c.is_network]
     actuals = read_actuals(study)
     stacked = np.stack([c.forecasts.valid.reshape(-1) for c in candidates])
     weights = _by_hand(stacked, actuals.valid.reshape(-1))
@@ -150,24 +197,54 @@ def test_the_leaderboard_ranks_the_answer_and_its_weights_can_be_recomputed(test
     assert [m["name"] for m in kept["members"]] == [m.name for m in ensemble.members]
 
 
-def test_the_answer_s_networks_are_refit_on_everything_before_the_test_part(tested_run):
+def test_the_answer_s_networks_are_kept_as_the_search_trained_them(tested_run):
     out, study = tested_run
     ensemble = answer_of(study)
-    refits = read_refits(study)
-    assert set(ensemble.trials) <= set(refits)
-    assert ensemble.refit
-    # The answer's test forecast is the weighted sum of the refit networks' and the
-    # baselines' (fitted on everything before the test part) test forecasts.
+    assert ensemble.trials and not read_refits(study) and not ensemble.refit
+    # The answer's test forecast is the weighted sum of its networks' test forecasts, as
+    # their trials kept them, and the baselines' (fitted on everything before the test part).
     actuals = read_actuals(study)
     candidates = {c.name: c for c in candidates_of(study, folds=2)}
     forecast = sum(m.weight * candidates[m.name].forecasts.test for m in ensemble.members)
     assert ensemble.test_mae == pytest.approx(np.mean(np.abs(forecast - actuals.test)), 1e-6)
     for number in ensemble.trials:
-        assert np.array_equal(candidates[f"trial {number}"].forecasts.test, refits[number].test)
+        kept = decode(study.trials[number].user_attrs[rec.TEST_FORECASTS])
+        assert np.array_equal(candidates[f"trial {number}"].forecasts.test, kept)
+        assert (out / "answer" / f"trial_{number}.keras").exists()
     table = read_leaderboard(out / "leaderboard.csv")
-    assert bool(table.loc[table["status"] == "ensemble", "refit"].iloc[0]) is True
-    trials = table[table["trial"].notna()]
-    assert trials["refit"].isna().all()  # a trial's own test_mae is its last fold model's
+    assert not bool(table.loc[table["status"] == "ensemble", "refit"].iloc[0])
+    assert json.loads((out / "answer" / "answer.json").read_text())["refit"] == "none"
+
+
+def test_refit_full_trains_the_answer_s_networks_again_before_the_test_part(
+    tested_run, tmp_path
+):
+    import shutil
+
+    from search.data.builtin import builtin_series
+    from search.ensemble.refit import refit_answer
+    from search.space import load_space
+
+    source, _ = tested_run
+    out = tmp_path / "copy"
+    shutil.copytree(source, out)
+    study = optuna.load_study(study_name="tiny", storage=f"sqlite:///{out / 'study.db'}")
+    identity = RunIdentity.read(study)
+    space = load_space(identity.space_path).replace(**identity.overrides, refit="full")
+    series = builtin_series("course-exercise", test=365)
+    trained = answer_of(study)
+    made = refit_answer(space, series, study, out, say=lambda line: None)
+    refits = read_refits(study)
+    assert {r.trial for r in made} == set(trained.trials) <= set(refits)
+    ensemble = answer_of(study)
+    assert ensemble.refit
+    candidates = {c.name: c for c in candidates_of(study, folds=2)}
+    for number in ensemble.trials:
+        assert np.array_equal(candidates[f"trial {number}"].forecasts.test, refits[number].test)
+    assert json.loads((out / "answer" / "answer.json").read_text())["refit"] == "full"
+    # Back to the default: the refits are dropped and the networks saved as trained.
+    refit_answer(space.replace(refit="none"), series, study, out, say=lambda line: None)
+    assert not read_refits(study) and not answer_of(study).refit
 
 
 def test_a_refit_trains_on_the_validation_part_the_search_did_not(tested_run):

@@ -5,6 +5,8 @@ steps that chose it."""
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 
 # Selection steps: AutoGluon's default; the weights move in steps of 1 %.
@@ -35,3 +37,21 @@ def greedy_weights(predictions: np.ndarray, actual: np.ndarray, steps: int = STE
         if losses[chosen] < best_loss:
             best_loss, best_counts = losses[chosen], counts
     return best_counts / best_counts.sum()
+
+
+def held_out_mae(predictions: np.ndarray, actual: np.ndarray, blocks: int = 2) -> float:
+    """The MAE of greedy selection on points it did not choose its weights on: the points
+    cut into ``blocks`` consecutive blocks, weights chosen on each block and scored on the
+    others; the mean over every scoring.
+
+    The weights chosen on all the points score well on them by construction; this says
+    what such a choice is worth where it was not made."""
+    predictions = np.asarray(predictions, dtype="float64")
+    actual = np.asarray(actual, dtype="float64")
+    edges = np.linspace(0, actual.shape[0], blocks + 1).astype(int)
+    errors = []
+    for start, end in itertools.pairwise(edges):
+        weights = greedy_weights(predictions[:, start:end], actual[start:end])
+        outside = np.r_[0:start, end : actual.shape[0]]
+        errors.append(np.abs(weights @ predictions[:, outside] - actual[outside]))
+    return float(np.mean(np.concatenate(errors)))

@@ -1,6 +1,12 @@
 """The answer of a run: a weighted ensemble of its best trials and its baselines, chosen by
-greedy selection on their out-of-fold validation forecasts, scored on the test part with the
-networks refit on everything before it.
+greedy selection on their out-of-fold validation forecasts, scored on the test part.
+
+The networks' validation scores flatter them twice: the search picked their configurations
+on those points, and the selection then picks among them on the same points. So the
+networks join the answer only where they earn it out of sample within the validation part:
+with the weights chosen on one half of its points, the mix with networks must forecast the
+other half better than the mix of the statistical baselines alone (both ways round, see
+``held_out_mae``). Otherwise the answer is the baselines' mix.
 
 It is read from the study alone (the trials' and baselines' kept forecasts, the refits), so
 the leaderboard, the report and ``status`` compute the same answer at any time, and a
@@ -16,7 +22,7 @@ import numpy as np
 import optuna
 
 from search.data.forecasts import Forecasts
-from search.ensemble._selection import greedy_weights
+from search.ensemble._selection import greedy_weights, held_out_mae
 from search.states import SCORED
 from search.study import RunIdentity, TrialRecord, read_records
 from search.study.forecasts import (
@@ -27,8 +33,9 @@ from search.study.forecasts import (
 )
 from search.study.records import rank_key
 
-# The best trials (by validation MAE) the selection may take, beside every baseline.
-TOP_TRIALS = 20
+# The best trials (by validation MAE) the selection may take, beside every baseline: few,
+# since each more is one more chance for a network to look good on validation by luck.
+TOP_TRIALS = 5
 
 
 @dataclass(frozen=True)
@@ -70,7 +77,10 @@ class Member:
 class Ensemble:
     """The chosen weights, and what the weighted forecast scores: on validation (over the
     points the weights were chosen on: an optimistic figure), per fold, and on the test
-    part (``refit`` when every network member's test forecast comes from a refit)."""
+    part (``refit`` when every network member's test forecast comes from a refit).
+
+    ``held_out`` is the validation MAE of the selection with and without the networks, each
+    chosen on one half and scored on the other (None where there was no such choice)."""
 
     members: tuple[Member, ...]
     val_mae: float
@@ -78,6 +88,12 @@ class Ensemble:
     test_mae: float | None
     refit: bool
     candidates: int
+    held_out: tuple[float, float] | None = None
+
+    @property
+    def networks_left_out(self) -> bool:
+        """The networks did not earn a place out of sample, so none was taken."""
+        return self.held_out is not None and self.held_out[0] >= self.held_out[1]
 
     @property
     def network_share(self) -> float:
@@ -100,6 +116,7 @@ class Ensemble:
             "test_mae": self.test_mae,
             "refit": self.refit,
             "candidates": self.candidates,
+            "held_out": None if self.held_out is None else list(self.held_out),
         }
 
 
@@ -114,7 +131,15 @@ def choose(candidates: list[Candidate], actuals: Forecasts) -> Ensemble | None:
     if not usable:
         return None
     stacked = np.stack([c.forecasts.valid.reshape(-1) for c in usable])
-    weights = greedy_weights(stacked, actuals.valid.reshape(-1))
+    actual = actuals.valid.reshape(-1)
+    held_out, count = None, len(usable)
+    statistical = np.array([not c.is_network for c in usable])
+    if statistical.any() and not statistical.all():
+        held_out = (held_out_mae(stacked, actual), held_out_mae(stacked[statistical], actual))
+        if held_out[0] >= held_out[1]:
+            usable = [c for c, keep in zip(usable, statistical, strict=True) if keep]
+            stacked = stacked[statistical]
+    weights = greedy_weights(stacked, actual)
     chosen = [(c, float(w)) for c, w in zip(usable, weights, strict=True) if w > 0]
     chosen.sort(key=lambda pair: -pair[1])
     valid = sum(w * c.forecasts.valid for c, w in chosen)
@@ -127,7 +152,8 @@ def choose(candidates: list[Candidate], actuals: Forecasts) -> Ensemble | None:
         fold_maes=tuple(round(float(f.mean()), 6) for f in folds) if len(sizes) > 1 else (),
         test_mae=_test_mae(chosen, actuals),
         refit=all(c.forecasts.refit for c, _ in chosen),
-        candidates=len(usable),
+        candidates=count,
+        held_out=None if held_out is None else (round(held_out[0], 6), round(held_out[1], 6)),
     )
 
 

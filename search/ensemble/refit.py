@@ -1,12 +1,23 @@
-"""The answer's networks trained again on everything before the test part, for as many
-epochs as their folds found best, then made to forecast the test part: the statistical
-members are fitted there too (see ``search.baselines.scoring``), so the two start level.
+"""The answer's networks made ready to hand over when a run with a test part ends, as the
+space's ``refit`` setting says:
+
+- ``none`` (the default): each network as the search trained it, trained again exactly as
+  its trial was (same configuration, seed and folds) to be saved; its test forecasts are
+  the ones its trial kept, and the retrained copy is checked against them.
+- ``full``: each network trained again on everything before the test part, for as many
+  epochs as its folds found best, its test forecasts kept in the study as a refit. Without a
+  validation part to stop on, such a refit is one more random draw of the network: on the
+  real-series benchmark it cost more than it gained (docs/answer.md), hence not the default.
+
+The statistical members are fitted on everything before the test part either way (see
+``search.baselines.scoring``).
 
 Trains models: imported only where a run ends with a test part, never by the leaderboard.
 """
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -17,7 +28,7 @@ import numpy as np
 import optuna
 
 from search.data import Series
-from search.ensemble.answer import answer_of
+from search.ensemble.answer import Ensemble, answer_of
 from search.ensemble.saved import save_answer, save_network
 from search.inputs import Assembly, InputSpec
 from search.inputs.standalone import stand_alone
@@ -25,9 +36,14 @@ from search.model.hypermodel import ForecastHyperModel
 from search.model.trainer import Trainer
 from search.model.training import build_optimizer, forecast_with, start_linear_skip
 from search.outdir import OutDir
+from search.reproduce import retrain
 from search.space import Space
 from search.study import records as rec
-from search.study.forecasts import Refit, keep_refit, read_refits
+from search.study.forecasts import Refit, keep_refit, read_refits, read_trial_forecasts
+
+# A retrained network whose test forecasts differ from its trial's by more than this (in
+# the series' units, relative to their mean magnitude) did not come out the same.
+SAME = 1e-4
 
 
 def refit_answer(
@@ -37,18 +53,26 @@ def refit_answer(
     out: Path | None = None,
     say: Callable[[str], None] = print,
 ) -> list[Refit]:
-    """Refit each network of the study's answer not refit yet, keep its test forecasts in
-    the study and, given ``out``, the answer in ``out/answer`` (see ``search.ensemble.saved``);
-    the refits made. Nothing to do without a test part."""
+    """Make the answer's networks ready as ``space``'s ``refit`` setting says, and, given
+    ``out``, keep the answer in ``out/answer`` (see ``search.ensemble.saved``); the refits
+    made (none unless ``refit`` is ``full``). Nothing to do without a test part."""
     answer = answer_of(study)
     if answer is None or not series.has_test:
         return []
+    if space.setting("refit") == "none":
+        if read_refits(study):  # a run resumed without the refits an earlier one made
+            study.set_user_attr(rec.REFITS, {})
+        if out is not None:
+            _save_as_trained(space, series, study, Path(out), say)
+        return []
     done = read_refits(study)
     paths = None if out is None else OutDir(out)
+    same = out is None or _saved_refit(Path(out)) in ("full", None)
     todo = [
         number
         for number in answer.trials
-        if number not in done or (paths is not None and not paths.answer_model(number).exists())
+        if number not in done
+        or (paths is not None and not (same and paths.answer_model(number).exists()))
     ]
     if todo:
         say(
@@ -68,20 +92,67 @@ def refit_answer(
         return made
     study.set_user_attr(rec.ENSEMBLE, final.get_config())
     if out is not None:
-        specs = {
-            number: InputSpec.of(
-                study.trials[number].user_attrs[rec.CONFIG], series, _horizon(space)
-            )
-            for number in final.trials
-        }
-        about = {
-            "study": study.study_name,
-            "data": series.name,
-            "test_start": series.test_start,
-            "calendar_origin": series.calendar_origin,
-        }
-        save_answer(Path(out), final, specs, series.test_start, about)
+        _write(space, series, study, Path(out), final)
     return made
+
+
+def _save_as_trained(
+    space: Space, series: Series, study: optuna.Study, out: Path, say: Callable[[str], None]
+) -> None:
+    """Save the answer with each network as its trial trained it."""
+    answer = answer_of(study)
+    paths = OutDir(out)
+    same = _saved_refit(out) == "none"
+    todo = [n for n in answer.trials if not (same and paths.answer_model(n).exists())]
+    if todo:
+        say(
+            f"saving the answer's {len(todo)} network{'s' if len(todo) > 1 else ''} as the "
+            f"search trained them (trained again: trial{'s' if len(todo) > 1 else ''} "
+            f"{', '.join(map(str, todo))})"
+        )
+    for number in todo:
+        started = time.perf_counter()
+        outcome = retrain(space, series, study, number).outcome
+        kept = read_trial_forecasts(study.trials[number])
+        if kept is not None and kept.test is not None and outcome.test_forecasts is not None:
+            gap = float(np.max(np.abs(outcome.test_forecasts - kept.test)))
+            scale = float(np.mean(np.abs(kept.test))) or 1.0
+            if gap > SAME * scale:
+                say(
+                    f"  warning: trial {number} trained again forecasts the test part up to "
+                    f"{gap:.4g} away from its trial's; the saved network is the new one"
+                )
+        save_network(out, number, stand_alone(outcome.model, outcome.assembly))
+        say(f"  trial {number} trained again in {time.perf_counter() - started:.1f} s")
+    study.set_user_attr(rec.ENSEMBLE, answer.get_config())
+    _write(space, series, study, out, answer)
+
+
+def _saved_refit(out: Path) -> str | None:
+    """How the networks saved in ``out/answer`` were made (``none`` or ``full``); None
+    without a saved answer. An answer saved before the setting was made by a full refit."""
+    try:
+        info = json.loads(OutDir(out).answer_file.read_text())
+    except (OSError, ValueError):
+        return None
+    return info.get("refit", "full") if isinstance(info, dict) else None
+
+
+def _write(
+    space: Space, series: Series, study: optuna.Study, out: Path, answer: Ensemble
+) -> None:
+    specs = {
+        number: InputSpec.of(study.trials[number].user_attrs[rec.CONFIG], series, _horizon(space))
+        for number in answer.trials
+    }
+    about = {
+        "study": study.study_name,
+        "data": series.name,
+        "test_start": series.test_start,
+        "calendar_origin": series.calendar_origin,
+        "refit": space.setting("refit"),
+    }
+    save_answer(out, answer, specs, series.test_start, about)
 
 
 def refit_epochs(trial: optuna.trial.FrozenTrial) -> int:

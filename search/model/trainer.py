@@ -44,6 +44,10 @@ class Outcome:
     params: int
     test_mae: float | None = None
     test_forecasts: np.ndarray | None = field(default=None, repr=False)  # (origins, horizon)
+    # The last fold's model at its best epoch, and how it was given its inputs: what the
+    # test forecasts came from.
+    model: keras.Model | None = field(default=None, repr=False, compare=False)
+    assembly: Assembly | None = field(default=None, repr=False, compare=False)
 
     @property
     def val_mae(self) -> float:
@@ -215,10 +219,12 @@ class Trainer:
             stopped=stopped,
             train_seconds=time.perf_counter() - started,
             params=trainable_parameters(model),
+            model=model,
+            assembly=self.prepare(spec, scaling, len(reached) - 1).assembly,
         )
         if self.series.has_test and stopped != StopReason.INTERRUPTED:
             x, y, base = self._test(spec, scaling, len(reached) - 1)
-            assembly = self.prepare(spec, scaling, len(reached) - 1).assembly
+            assembly = outcome.assembly
             forecast = forecast_with(model, x, assembly, base)
             outcome.test_forecasts = forecast
             outcome.test_mae = mae(forecast, y)

@@ -23,6 +23,14 @@ def answer_section(ensemble: Ensemble | None, yardstick: Yardstick) -> str:
         f"candidates on their out-of-fold validation forecasts. Validation MAE "
         f"{ensemble.val_mae:.4f} (optimistic: the weights were chosen on these points)"
     )
+    if ensemble.held_out is not None:
+        with_networks, without = ensemble.held_out
+        verdict = "left out" if ensemble.networks_left_out else "kept"
+        text += (
+            f". Chosen on one half of the validation points and scored on the other, the mix "
+            f"with networks scored {with_networks:.4f} and the baselines alone {without:.4f}: "
+            f"the networks were {verdict}"
+        )
     headers = ["member", "weight", "val_mae alone"]
     rows = [[m.name, f"{m.weight:.2f}", m.val_mae] for m in ensemble.members]
     if ensemble.test_mae is None:

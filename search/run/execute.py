@@ -149,8 +149,9 @@ def supervise(
 def refit_before_test(
     plan: Plan, study: optuna.Study, show: Callable[[str], None], debug: bool
 ) -> None:
-    """Refit the answer's networks before the test part in this process (see
-    ``search.ensemble.refit``), saying what it does in the run's log and through ``show``."""
+    """Save the answer's networks as trained, or refit them before the test part, as the
+    space's ``refit`` says, in this process (see ``search.ensemble.refit``), saying what it
+    does in the run's log and through ``show``."""
     from search._startup import quiet_imports
 
     quiet_imports(debug)

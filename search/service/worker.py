@@ -235,8 +235,9 @@ def _work_on(
 def _refit_when_ended(
     plan: Plan, study: optuna.Study, options: ServiceOptions, ended: dict[EndedKey, QueuedSearch]
 ) -> None:
-    """The first worker to see a search with a test part end refits its answer before the
-    test part, as ``run`` does at its end; it marks the study first, so others leave it."""
+    """The first worker to see a search with a test part end saves its answer (refitting
+    its networks where the space asks for it), as ``run`` does at its end; it marks the
+    study first, so others leave it."""
     if not plan.series.has_test or study.user_attrs.get(REFIT_BY):
         return
     searches = list_searches(studies.open_storage(options.storage_url), ended)

@@ -16,7 +16,7 @@ from typing import Any
 from search.errors import SpaceError
 from search.settings import _checks as checks
 from search.settings._checks import MAX_FOLDS, MAX_SEASON, MAX_SEED, Check
-from search.vocabulary import FILLS, PRUNERS, TUNERS
+from search.vocabulary import FILLS, PRUNERS, REFITS, TUNERS
 
 
 @dataclass(frozen=True)
@@ -115,6 +115,12 @@ SETTINGS: dict[str, Setting] = {
         "forecast H steps at once from every origin, one output per step; the MAE averages "
         "the steps",
         int, "H", result=True, later=True,
+    ),
+    "refit": Setting(
+        "none", checks.one_of(REFITS, "refit"), "str",
+        "the answer's networks before the test part: none keeps them as the search trained "
+        "them; full trains each again on everything before it, for its folds' best epochs",
+        checks.text, "{" + ",".join(REFITS) + "}", later=True,
     ),
     "epochs": Setting(
         100, checks.whole(1), "int", "the most epochs a trial trains", int, "N", result=True
