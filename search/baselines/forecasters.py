@@ -183,6 +183,7 @@ class SeasonalAR(LinearAR):
 
 
 _NO_SEASON = (
-    "no season is known for this series; give season= in the space or --season, "
-    "such as 7 for daily data"
+    "no season is known for this series (seasons come from the time stamps); name the time "
+    "column with --time-column, or give season= in the space or --season, such as 7 for "
+    "daily data"
 )

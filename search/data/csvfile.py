@@ -10,7 +10,13 @@ import pandas as pd
 from search.data.parts import DEFAULT_TEST_FRACTION, resolve_parts
 from search.data.seasons import calendar_origin, seasons_of
 from search.data.series import Series
-from search.data.timeline import fill_missing, line_of, regularise, time_values
+from search.data.timeline import (
+    fill_missing,
+    line_of,
+    regularise,
+    stamp_columns,
+    time_values,
+)
 from search.errors import DataError
 
 _TIME_NAMES = ("date", "time", "timestamp", "datetime", "ds")
@@ -43,8 +49,8 @@ def read_csv_series(
     """
     path = Path(path)
     table = _read_table(path)
-    column = _pick_column(table, column, time_column, path)
     time_column = _pick_time_column(table, time_column, column, path)
+    column = _pick_column(table, column, time_column, path)
 
     _check_features(table, features, known, column, time_column, path)
     values = _numbers(table[column], column, path)
@@ -173,8 +179,11 @@ def _pick_column(
 
 
 def _pick_time_column(
-    table: pd.DataFrame, time_column: str | None, column: str, path: Path
+    table: pd.DataFrame, time_column: str | None, column: str | None, path: Path
 ) -> str | None:
+    """The time column: the one given, else the one named as time columns are (``date``,
+    ``time``...), else the one column whose every value is a time stamp, whatever its name
+    (``Month`` holding ``1990 Jan``); None when there is none."""
     if time_column is not None:
         if time_column not in table.columns:
             listed = ", ".join(repr(name) for name in table.columns)
@@ -183,7 +192,15 @@ def _pick_time_column(
             raise DataError(f"{path}: the time column and the value column are both {column!r}")
         return time_column
     found = [n for n in table.columns if n.lower() in _TIME_NAMES and n != column]
-    return found[0] if found else None
+    if found:
+        return found[0]
+    held = stamp_columns(table, exclude={column} if column else set())
+    if len(held) > 1:
+        raise DataError(
+            f"{path}: columns {', '.join(map(repr, held))} all hold time stamps; name the time "
+            "column with --time-column"
+        )
+    return held[0] if held else None
 
 
 def _numbers(raw: pd.Series, column: str, path: Path) -> np.ndarray:

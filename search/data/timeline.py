@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import re
+from datetime import date
 from pathlib import Path
 
 import numpy as np
@@ -34,7 +36,7 @@ def time_values(raw: pd.Series, column: str, path: Path) -> np.ndarray:
         unusable = ~np.isfinite(time.astype("float64"))
     else:
         try:
-            stamps = pd.to_datetime(text, format="mixed")
+            stamps = parse_stamps(text)
         except (ValueError, TypeError, OverflowError) as exc:
             detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
             raise DataError(
@@ -68,6 +70,55 @@ def time_values(raw: pd.Series, column: str, path: Path) -> np.ndarray:
             "rows must be in time order, one per time step"
         )
     return time
+
+
+# Periods written as text by fpp3's tsibble and others: "1992 Q1", "2015 W01".
+_QUARTER = re.compile(r"^(\d{4})\s*-?\s*Q([1-4])$", re.IGNORECASE)
+_WEEK = re.compile(r"^(\d{4})\s*-?\s*W(\d{1,2})$", re.IGNORECASE)
+
+
+def parse_stamps(text: pd.Series) -> pd.Series:
+    """Time stamps from text: anything pandas reads as dates ("2014-01-01", "1939 Jan"),
+    or quarters and ISO weeks ("1992 Q1", "2015 W01") as the date they start on.
+    ``ValueError`` where a value is none of these."""
+    for pattern, start in ((_QUARTER, _quarter_start), (_WEEK, _week_start)):
+        found = text.str.extract(pattern)
+        if found.notna().all().all():
+            return pd.to_datetime(
+                [start(int(a), int(b)) for a, b in found.itertuples(index=False)]
+            ).to_series(index=text.index)
+    return pd.to_datetime(text, format="mixed")
+
+
+def _quarter_start(year: int, quarter: int) -> date:
+    return date(year, 3 * quarter - 2, 1)
+
+
+def _week_start(year: int, week: int) -> date:
+    return date.fromisocalendar(year, week, 1)
+
+
+def stamp_columns(table: pd.DataFrame, exclude: set[str]) -> list[str]:
+    """The columns of ``table`` (text) whose every value is a time stamp and not a plain
+    number, in their order: where a time column is found by what it holds."""
+    found = []
+    for name in table.columns:
+        text = table[name].str.strip()
+        if (
+            name in exclude
+            or (text == "").any()
+            or pd.to_numeric(text, errors="coerce").notna().all()
+        ):
+            continue
+        try:
+            stamps = parse_stamps(text)
+        except (ValueError, TypeError, OverflowError):
+            continue
+        # Strictly in time order, as a time column must be: a column of weekday names or
+        # labels that happen to parse as dates is not one.
+        if not stamps.isna().any() and stamps.is_monotonic_increasing and stamps.is_unique:
+            found.append(name)
+    return found
 
 
 def regularise(

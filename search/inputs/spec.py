@@ -65,7 +65,8 @@ class InputSpec:
         ]
         if wants_season and not seasons:
             raise UsageError(
-                f"{series.name}: {wants_season[0]} needs a season, and none is known; give "
+                f"{series.name}: {wants_season[0]} needs a season, and none is known (seasons "
+                "come from the time stamps); name the time column with --time-column, or give "
                 "season= in the space or --season, such as 7 for daily data"
             )
         lags: tuple[int, ...] = ()
