@@ -12,6 +12,8 @@ from typing import Any
 
 import numpy as np
 
+from search.baselines.arima import ARIMA
+from search.baselines.auto_ets import AutoETS
 from search.baselines.ets import ETS
 from search.baselines.forecasters import (
     Baseline,
@@ -22,6 +24,7 @@ from search.baselines.forecasters import (
     Unfit,
     linear_ar,
 )
+from search.baselines.mstl import MSTLForecaster
 from search.baselines.theta import Theta
 from search.data import Fold, Series, actual
 from search.data.forecasts import Forecasts
@@ -59,7 +62,8 @@ class BaselineScore:
 
 def baselines_for(series: Series) -> list[Baseline]:
     """The forecasters to beat on ``series``: the naive ones, the linear autoregressions
-    (plain and seasonal), exponential smoothing and the theta method."""
+    (plain and seasonal), exponential smoothing (additive, and of the form AICc chooses),
+    the theta method, MSTL and ARIMA."""
     window = series.reference_window
     seasonal_naive = [SeasonalNaive(s) for s in series.seasons] or [SeasonalNaive(None)]
     return [
@@ -70,6 +74,10 @@ def baselines_for(series: Series) -> list[Baseline]:
         SeasonalAR(series.seasons, window, series.split),
         ETS(series.seasons, series.split),
         Theta(series.seasons, series.split),
+        # mstl before arima: a long season's decomposition, made for mstl, serves arima.
+        MSTLForecaster(series.seasons, series.split),
+        ARIMA(series.seasons, series.split),
+        AutoETS(series.seasons, series.split),
     ]
 
 
