@@ -117,9 +117,7 @@ def test_a_network_good_on_one_half_of_validation_only_is_left_out():
     # the best member; chosen on one half, it fails the other.
     error = np.r_[np.zeros(100), np.full(100, 0.4)]
     candidates, actuals = _network_and_baselines(error)
-    assert np.mean(np.abs(error)) < np.mean(
-        np.abs(candidates[1].forecasts.valid - actuals.valid)
-    )
+    assert np.mean(np.abs(error)) < np.mean(np.abs(candidates[1].forecasts.valid - actuals.valid))
     ensemble = choose(candidates, actuals)
     assert ensemble.networks_left_out and ensemble.trials == []
     assert ensemble.held_out[0] > ensemble.held_out[1]
@@ -181,20 +179,45 @@ def test_the_leaderboard_ranks_the_answer_and_its_weights_can_be_recomputed(test
     assert row["test_mae"] == pytest.approx(ensemble.test_mae)
     assert row["model"] == ensemble.describe()
     # Recomputed from the study's stored forecasts with the selection written out by hand
-    # (over the baselines alone where the networks did not earn their place out of sample).
+    # (over the baselines alone where the networks did not earn their place out of sample),
+    # half of it the baseline with the lowest mean of its folds' MAEs.
     candidates = candidates_of(study, folds=2)
     if ensemble.networks_left_out:
         candidates = [c for c in candidates if not c.is_network]
     actuals = read_actuals(study)
     stacked = np.stack([c.forecasts.valid.reshape(-1) for c in candidates])
-    weights = _by_hand(stacked, actuals.valid.reshape(-1))
+    weights = _by_hand(stacked, actuals.valid.reshape(-1)) / 2
+    table = read_leaderboard(out / "leaderboard.csv")
+    baselines = table[table["status"] == "baseline"].dropna(subset=["val_mae"])
+    best = baselines.sort_values("val_mae")["model"].iloc[0]
+    weights[[c.name for c in candidates].index(best)] += 0.5
     chosen = {c.name: w for c, w in zip(candidates, weights, strict=True) if w > 0}
     assert {m.name: m.weight for m in ensemble.members} == pytest.approx(chosen, abs=1e-9)
     assert sum(m.weight for m in ensemble.members) == pytest.approx(1.0)
-    best_single = min(np.mean(np.abs(c.forecasts.valid - actuals.valid)) for c in candidates)
-    assert ensemble.val_mae <= best_single + 1e-6
+    # The mix of half the greedy selection (never worse than any one candidate) and half
+    # the best baseline is never worse than that baseline on validation.
+    assert ensemble.val_mae <= baselines["val_mae"].min() + 1e-6
+    errors = np.abs(
+        sum(m.weight * _valid(candidates, m.name) for m in ensemble.members) - actuals.valid
+    )
+    folds = np.split(errors, np.cumsum(actuals.fold_sizes)[:-1])
+    assert ensemble.val_mae == pytest.approx(np.mean([f.mean() for f in folds]), abs=1e-6)
     kept = study.user_attrs[rec.ENSEMBLE]
     assert [m["name"] for m in kept["members"]] == [m.name for m in ensemble.members]
+
+
+def _valid(candidates: list[Candidate], name: str) -> np.ndarray:
+    return next(c.forecasts.valid for c in candidates if c.name == name)
+
+
+def test_an_answer_of_one_member_equals_that_member():
+    valid, test = np.linspace(0, 1, 90)[:, None], np.linspace(1, 2, 30)[:, None]
+    member = Candidate("ets", Forecasts(valid + 0.1, test - 0.2))
+    alone = choose([member], Forecasts(valid, test, fold_sizes=(45, 45)))
+    assert [(m.name, m.weight) for m in alone.members] == [("ets", 1.0)]
+    assert alone.val_mae == pytest.approx(0.1, abs=1e-9)
+    assert alone.test_mae == pytest.approx(0.2, abs=1e-9)
+    assert alone.members[0].val_mae == pytest.approx(alone.val_mae, abs=1e-9)
 
 
 def test_the_answer_s_networks_are_kept_as_the_search_trained_them(tested_run):
@@ -216,9 +239,7 @@ def test_the_answer_s_networks_are_kept_as_the_search_trained_them(tested_run):
     assert json.loads((out / "answer" / "answer.json").read_text())["refit"] == "none"
 
 
-def test_refit_full_trains_the_answer_s_networks_again_before_the_test_part(
-    tested_run, tmp_path
-):
+def test_refit_full_trains_the_answer_s_networks_again_before_the_test_part(tested_run, tmp_path):
     import shutil
 
     from search.data.builtin import builtin_series

@@ -33,7 +33,9 @@ def test_a_tiny_search_writes_a_ranked_leaderboard(space_file, tmp_path, capsys)
     table = read_leaderboard(out / "leaderboard.csv")
     trials = _trials(table)
     assert trials["status"].tolist() == ["complete", "complete"]
-    assert trials["rank"].tolist() == [2, 3]  # the ensemble, never worse on validation, is 1
+    # The answer, never worse on validation than the best baseline (far ahead of two-epoch
+    # networks), is 1.
+    assert trials["rank"].tolist() == [2, 3]
     assert trials["val_mae"].is_monotonic_increasing
     assert set(table.loc[table["status"] == "baseline", "model"]) == {
         "naive",
