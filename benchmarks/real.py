@@ -16,8 +16,10 @@ Per series: the product's answer (as it hands it over, and with its networks as 
 trained them and as refit before the test part), its best trial, its best baseline (chosen
 on validation), and the four peers fitted on everything before the test part. Over the set:
 the mean MASE of each (the leaderboard's scale) and the geometric mean of its MAE relative
-to AutoETS's. Results are kept per series in ``--out``/<name>.json as they come (a crash
-loses nothing; ``--reuse`` reads them back), the table in ``--out``/real.md.
+to AutoETS's. The answer's refit is measured by training its networks again here after the
+search (``refit="full"``), with the members and weights unchanged. Results are kept per
+series in ``--out``/<name>.json as they come (a crash loses nothing; ``--reuse`` reads them
+back), the table in ``--out``/real.md.
 """
 
 from __future__ import annotations
@@ -72,42 +74,54 @@ def read_series(entry: RealSeries, data: Path) -> Any:
     return read_csv_series(data, "y", fill=entry.fill, features=entry.features, known=entry.known)
 
 
-def product_scores(run: Path) -> dict[str, Any]:
-    """What the run's study says: the answer three ways, the best trial, the best baseline."""
-    from search.ensemble.answer import answer_of, candidates_of, choose
+def product_scores(run: Path, series: Any) -> dict[str, Any]:
+    """What the run's study says: the answer, its networks as trained and refit before the
+    test part, the best trial and the best baseline."""
+    from search.ensemble.answer import answer_of
     from search.run.reading import load_run
     from search.study import RunIdentity, read_records
-    from search.study.forecasts import read_actuals, read_refits
+    from search.study.forecasts import read_actuals
     from search.study.records import rank_key
 
     study = load_run(run)
     identity = RunIdentity.read(study)
-    actuals = read_actuals(study)
     answer = answer_of(study)
-    trained = choose(candidates_of(study, identity.folds, refits=False), actuals)
     records = [r for r in read_records(study) if r.val_mae is not None]
     best = min(records, key=lambda r: rank_key(r, identity.folds)) if records else None
-    refit = choose(candidates_of(study, identity.folds, refits=True), actuals)
-    if refit is not None and not all(n in read_refits(study) for n in refit.trials):
-        refit = None  # the networks this selection takes were not all refit
-    yardstick = identity.yardstick
-    baseline = yardstick.best
-    return {
+    baseline = identity.yardstick.best
+    scores = {
         "answer": answer.test_mae if answer else None,
         "answer_val": answer.val_mae if answer else None,
-        "answer_trained": trained.test_mae if trained else None,
-        "answer_refit": refit.test_mae if refit else None,
         "members": answer.describe() if answer else None,
         "network_share": answer.network_share if answer else None,
+        "answer_trained": answer.test_mae if answer and not answer.refit else None,
         "best_trial": best.test_mae if best else None,
         "best_trial_val": best.val_mae if best else None,
         "best_baseline": baseline.test_mae if baseline else None,
         "best_baseline_val": baseline.val_mae if baseline else None,
         "best_baseline_name": baseline.name if baseline else None,
-        "baselines": {b.name: b.test_mae for b in yardstick.baselines if b.test_mae},
+        "baselines": {b.name: b.test_mae for b in identity.yardstick.baselines if b.test_mae},
         "trials": len(records),
-        "mase_scale": yardstick.mase_scale,
+        "mase_scale": identity.yardstick.mase_scale,
     }
+    if answer is not None and answer.trials and not answer.refit:
+        scores["answer_refit"] = refit_score(study, identity, answer, series, read_actuals(study))
+    return scores
+
+
+def refit_score(study: Any, identity: Any, answer: Any, series: Any, actuals: Any) -> float:
+    """The same answer (members and weights) with each network trained again on everything
+    before the test part (``refit="full"``), scored on the test part."""
+    from search.ensemble.answer import candidates_of
+    from search.ensemble.refit import refit_trial
+    from search.space import load_space
+
+    space = load_space(identity.space_path).replace(**identity.overrides)
+    tests = {c.name: c.forecasts.test for c in candidates_of(study, identity.folds)}
+    for number in answer.trials:
+        tests[f"trial {number}"] = refit_trial(space, series, study, number).test
+    forecast = sum(m.weight * tests[m.name] for m in answer.members)
+    return round(float(np.mean(np.abs(forecast - actuals.test))), 6)
 
 
 def peer_scores(series: Any) -> dict[str, Any]:
@@ -156,7 +170,7 @@ def measure(entry: RealSeries, out: Path, budget: str) -> dict[str, Any]:
     if done.returncode != 0:
         result["error"] = done.stderr.decode().strip().splitlines()[-1:]
     else:
-        result.update(product_scores(run))
+        result.update(product_scores(run, series))
     result["peers"] = peer_scores(series)
     return result
 
