@@ -112,6 +112,9 @@ def product_scores(run: Path, series: Any) -> dict[str, Any]:
 def refit_score(study: Any, identity: Any, answer: Any, series: Any, actuals: Any) -> float:
     """The same answer (members and weights) with each network trained again on everything
     before the test part (``refit="full"``), scored on the test part."""
+    from search._startup import quiet_imports
+
+    quiet_imports(debug=False)  # the refits train here: TensorFlow without its noise
     from search.ensemble.answer import candidates_of
     from search.ensemble.refit import refit_trial
     from search.space import load_space
