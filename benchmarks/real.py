@@ -95,6 +95,8 @@ def product_scores(run: Path, series: Any) -> dict[str, Any]:
         "members": answer.describe() if answer else None,
         "network_share": answer.network_share if answer else None,
         "answer_trained": answer.test_mae if answer and not answer.refit else None,
+        # Without networks the answer is the same however they would have been made.
+        **({"answer_refit": answer.test_mae} if answer and not answer.trials else {}),
         "best_trial": best.test_mae if best else None,
         "best_trial_val": best.val_mae if best else None,
         "best_baseline": baseline.test_mae if baseline else None,

@@ -88,7 +88,7 @@ class Member:
 class Ensemble:
     """The chosen weights, and what the weighted forecast scores: on validation (over the
     points the weights were chosen on: an optimistic figure), per fold, and on the test
-    part (``refit`` when every network member's test forecast comes from a refit).
+    part (``refit`` when it has networks and each one's test forecast comes from a refit).
 
     ``held_out`` is the validation MAE of the selection with and without the networks, each
     chosen on one half and scored on the other (None where there was no such choice)."""
@@ -164,7 +164,8 @@ def choose(candidates: list[Candidate], actuals: Forecasts) -> Ensemble | None:
         val_mae=round(float(np.mean(folds)), 6),
         fold_maes=tuple(round(f, 6) for f in folds) if len(folds) > 1 else (),
         test_mae=_test_mae(chosen, actuals),
-        refit=all(c.forecasts.refit for c, _ in chosen),
+        refit=any(c.is_network for c, _ in chosen)
+        and all(c.forecasts.refit for c, _ in chosen if c.is_network),
         candidates=count,
         held_out=None if held_out is None else (round(held_out[0], 6), round(held_out[1], 6)),
     )
