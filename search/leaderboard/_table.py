@@ -8,6 +8,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import optuna
 import pandas as pd
 
@@ -91,7 +92,9 @@ def build_leaderboard(
 def ranks(table: pd.DataFrame) -> pd.Series:
     ranked = table["status"].isin(_RANKED) & table["val_mae"].notna()
     ranks = pd.Series(pd.NA, index=table.index, dtype="Int64")
-    ranks[ranked] = range(1, int(ranked.sum()) + 1)
+    # A plain array on both sides: pandas 2.3 refuses a range put under a mask that is
+    # true everywhere.
+    ranks[ranked.to_numpy()] = np.arange(1, int(ranked.sum()) + 1)
     return ranks
 
 
