@@ -106,7 +106,7 @@ class SeasonalNaive(Baseline):
 
     def fit(self, series: Series, end: int) -> None:
         if not self.season:
-            raise Unfit(_NO_SEASON)
+            raise Unfit(NO_SEASON)
         if self.season >= series.split:
             raise Unfit(
                 f"its season of {self.season} is not shorter than the training part "
@@ -173,7 +173,7 @@ class SeasonalAR(LinearAR):
 
     def fit(self, series: Series, end: int) -> None:
         if not self.seasons:
-            raise Unfit(_NO_SEASON)
+            raise Unfit(NO_SEASON)
         if len(self.left_out) == len(self.seasons):
             raise Unfit(
                 f"the training part ({series.split} values) is too short for lags one season "
@@ -182,7 +182,8 @@ class SeasonalAR(LinearAR):
         super().fit(series, end)
 
 
-_NO_SEASON = (
+# Why a forecaster that needs a season cannot be fitted without one.
+NO_SEASON = (
     "no season is known for this series (seasons come from the time stamps); name the time "
     "column with --time-column, or give season= in the space or --season, such as 7 for "
     "daily data"

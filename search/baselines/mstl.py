@@ -31,7 +31,7 @@ from functools import lru_cache
 import numpy as np
 
 from search.baselines.ets import MIN_VALUES, carried
-from search.baselines.forecasters import Baseline, Unfit
+from search.baselines.forecasters import NO_SEASON, Baseline, Unfit
 from search.data import Series
 
 # The trend models tried on the adjusted values: (trend, damped).
@@ -209,10 +209,7 @@ def _aicc(fit) -> float:
 
 def _no_season(seasons: tuple[int, ...], length: int) -> str:
     if not seasons:
-        return (
-            "no season is known for this series; give season= in the space or --season, "
-            "such as 7 for daily data"
-        )
+        return NO_SEASON
     known = ", ".join(map(str, seasons))
     return (
         f"no season ({known}) has two whole cycles and a value more in its {length} training values"
