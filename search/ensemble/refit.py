@@ -63,7 +63,7 @@ def refit_answer(
         if read_refits(study):  # a run resumed without the refits an earlier one made
             study.set_user_attr(rec.REFITS, {})
         if out is not None:
-            _save_as_trained(space, series, study, Path(out), say)
+            _save_as_trained(space, series, study, answer, Path(out), say)
         return []
     done = read_refits(study)
     paths = None if out is None else OutDir(out)
@@ -97,10 +97,14 @@ def refit_answer(
 
 
 def _save_as_trained(
-    space: Space, series: Series, study: optuna.Study, out: Path, say: Callable[[str], None]
+    space: Space,
+    series: Series,
+    study: optuna.Study,
+    answer: Ensemble,
+    out: Path,
+    say: Callable[[str], None],
 ) -> None:
-    """Save the answer with each network as its trial trained it."""
-    answer = answer_of(study)
+    """Save ``answer`` with each network as its trial trained it."""
     paths = OutDir(out)
     same = _saved_refit(out) == "none"
     todo = [n for n in answer.trials if not (same and paths.answer_model(n).exists())]
