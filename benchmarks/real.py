@@ -119,9 +119,9 @@ def refit_score(study: Any, identity: Any, answer: Any, series: Any, actuals: An
     quiet_imports(debug=False)  # the refits train here: TensorFlow without its noise
     from search.ensemble.answer import candidates_of
     from search.ensemble.refit import refit_trial
-    from search.space import load_space
+    from search.reproduce import run_space
 
-    space = load_space(identity.space_path).replace(**identity.overrides)
+    space = run_space(study, identity)
     tests = {c.name: c.forecasts.test for c in candidates_of(study, identity.folds)}
     for number in answer.trials:
         tests[f"trial {number}"] = refit_trial(space, series, study, number).test

@@ -39,13 +39,19 @@ def reproduce(
 ) -> Reproduction:
     """Train trial ``number`` of ``study`` again: same space, data, configuration and seed,
     for as many epochs as it ran."""
+    return retrain(run_space(study, identity), series, study, number)
+
+
+def run_space(study: optuna.Study, identity: RunIdentity) -> Space:
+    """The space the run searched, with the command line's changes; refused if its file
+    has changed since in what decides a trial."""
     path = Path(identity.space_path or identity.space_file)
     text = kept_space(study)  # a queued search keeps its space; a run reads its file again
     declared = load_space(path) if text is None else space_from_text(text, identity.space_file)
     space = declared.replace(**identity.overrides)
     if space.fingerprint() != identity.space_fingerprint:
         raise UsageError(f"{path} has changed since the run; its trials can no longer be retrained")
-    return retrain(space, series, study, number)
+    return space
 
 
 def retrain(space: Space, series: Series, study: optuna.Study, number: int) -> Reproduction:
