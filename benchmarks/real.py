@@ -40,7 +40,7 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 sys.path.insert(0, str(HERE))
 
-from peers import NAMES, STATISTICAL, test_mae  # noqa: E402
+from peers import NAMES, STATISTICAL, short_season, test_mae  # noqa: E402
 from real_series import SERIES, RealSeries  # noqa: E402
 
 PEERS = ("ets", "theta", "mstl", "arima")
@@ -132,11 +132,10 @@ def refit_score(study: Any, identity: Any, answer: Any, series: Any, actuals: An
 def peer_scores(series: Any) -> dict[str, Any]:
     """The statsforecast peers on the series' test part: each season they take has two
     whole cycles before the test part. MSTL takes every such season; the others the longest
-    of at most 24 steps (statsforecast's ETS drops a longer one, and a seasonal ARIMA of a
-    week of hours, 168, took 10 GB and did not finish here)."""
+    short one (``peers.short_season``)."""
     values = series.values.astype("float64")
     seasons = [s for s in series.seasons if 2 * s <= series.test_start]
-    short = max((s for s in seasons if s <= 24), default=1)
+    short = short_season(seasons)
     scores, notes, seconds = {}, {}, {}
     for peer in PEERS:
         season: Any = seasons if peer == "mstl" else short
