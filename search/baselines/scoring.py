@@ -2,7 +2,9 @@
 
 Per validation fold, each baseline is fitted on everything before the fold's block and
 forecasts the block; its ``val_mae`` is the mean over folds, as a trial's is. The test part
-is forecast by a fit on everything before it (a refit, as the ensemble's networks get).
+is forecast by a fit on everything before it (a refit, as the ensemble's networks get). The
+windows before the validation part (``search.data.earlier_windows``) are forecast the same
+way, for the answer's choice of its statistical mix; they move no score.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from search.baselines.forecasters import (
 )
 from search.baselines.mstl import MSTLForecaster
 from search.baselines.theta import Theta
-from search.data import Fold, Series, actual
+from search.data import Fold, Series, actual, earlier_windows
 from search.data.forecasts import Forecasts
 
 
@@ -91,7 +93,8 @@ def measure_baselines(
     series: Series, folds: list[Fold], horizon: int = 1
 ) -> list[tuple[BaselineScore, Forecasts | None]]:
     """Each baseline's scores and its forecasts (None for one that cannot be fitted)."""
-    return [_score(baseline, series, folds, horizon) for baseline in baselines_for(series)]
+    windows = earlier_windows(series)
+    return [_score(b, series, folds, windows, horizon) for b in baselines_for(series)]
 
 
 def actuals(series: Series, folds: list[Fold], horizon: int = 1) -> Forecasts:
@@ -102,11 +105,21 @@ def actuals(series: Series, folds: list[Fold], horizon: int = 1) -> Forecasts:
     if series.has_test:
         origins = series.origins(series.test_start, len(series.values), horizon)
         test = actual(series, origins, horizon)
-    return Forecasts(np.concatenate(blocks), test, True, tuple(len(b) for b in blocks))
+    earlier = [
+        actual(series, series.origins(w.start, w.end, horizon), horizon)
+        for w in earlier_windows(series)
+    ]
+    return Forecasts(
+        np.concatenate(blocks),
+        test,
+        True,
+        tuple(len(b) for b in blocks),
+        np.concatenate(earlier) if earlier else None,
+    )
 
 
 def _score(
-    baseline: Baseline, series: Series, folds: list[Fold], horizon: int
+    baseline: Baseline, series: Series, folds: list[Fold], windows: list[Fold], horizon: int
 ) -> tuple[BaselineScore, Forecasts | None]:
     maes, steps, forecasts = [], [], []
 
@@ -122,6 +135,7 @@ def _score(
             forecasts.append(ahead)
             maes.append(float(np.mean(error)))
             steps.append(error.mean(axis=0))
+        earlier = _earlier(baseline, series, windows, horizon)
         test = tested = None
         if series.has_test:
             baseline.fit(series, series.test_start)
@@ -141,7 +155,27 @@ def _score(
         fold_maes=tuple(round(m, 6) for m in maes),
         step_maes=tuple(round(float(m), 6) for m in np.mean(steps, axis=0)) if horizon > 1 else (),
     )
-    return score, Forecasts(np.concatenate(forecasts), tested, refit=True)
+    return score, Forecasts(np.concatenate(forecasts), tested, refit=True, earlier=earlier)
+
+
+def _earlier(
+    baseline: Baseline, series: Series, windows: list[Fold], horizon: int
+) -> np.ndarray | None:
+    """Forecasts of ``windows``, each from a fit on everything before it; None where the
+    baseline cannot be fitted so early or forecasts what is not finite."""
+    blocks = []
+    for window in windows:
+        try:
+            baseline.fit(series, window.start)
+        except Unfit:
+            return None
+        blocks.append(
+            baseline.forecast_ahead(
+                series, series.origins(window.start, window.end, horizon), horizon
+            )
+        )
+    found = np.concatenate(blocks) if blocks else None
+    return found if found is not None and np.isfinite(found).all() else None
 
 
 def best_baseline(scores: list[BaselineScore]) -> BaselineScore | None:

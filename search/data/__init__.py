@@ -7,6 +7,7 @@ from search.data.parts import (
     DEFAULT_VALIDATION_FRACTION,
     Fold,
     backtest_folds,
+    earlier_windows,
     resolve_parts,
     short_of_a_season,
 )
@@ -30,6 +31,7 @@ __all__ = [
     "actual",
     "backtest_folds",
     "builtin_series",
+    "earlier_windows",
     "lagged",
     "read_csv_series",
     "resolve_parts",

@@ -30,12 +30,15 @@ class Forecasts:
     """One forecaster's forecasts: ``valid`` of every validation origin ``(origins,
     horizon)``, fold after fold, ``test`` of the test part's (or None); ``refit`` when the
     test forecasts come from a fit on everything before the test part. ``fold_sizes``, where
-    known, says how many origins each fold has."""
+    known, says how many origins each fold has. ``earlier`` (statistical baselines only) are
+    the forecasts of the windows before the validation part (``search.data.earlier_windows``),
+    each fitted on everything before its window, in time order."""
 
     valid: np.ndarray
     test: np.ndarray | None = None
     refit: bool = False
     fold_sizes: tuple[int, ...] = ()
+    earlier: np.ndarray | None = None
 
     def get_config(self) -> dict[str, Any]:
         return {
@@ -43,6 +46,7 @@ class Forecasts:
             "test": None if self.test is None else encode(self.test),
             "refit": self.refit,
             "fold_sizes": list(self.fold_sizes),
+            "earlier": None if self.earlier is None else encode(self.earlier),
         }
 
     @classmethod
@@ -52,4 +56,5 @@ class Forecasts:
             decode(config.get("test")),
             config.get("refit", False),
             tuple(config.get("fold_sizes") or ()),
+            decode(config.get("earlier")),
         )

@@ -43,6 +43,23 @@ def backtest_folds(series: Series, count: int) -> list[Fold]:
     return found
 
 
+# Windows before the validation part on which the statistical baselines are scored too, so
+# that the answer's statistical mix is chosen on more than the validation points
+# (AutoGluon-TimeSeries' num_val_windows): two, each the validation part's length.
+EARLIER_WINDOWS = 2
+
+
+def earlier_windows(series: Series, count: int = EARLIER_WINDOWS) -> list[Fold]:
+    """Up to ``count`` blocks just before the validation part, each as long as it, in time
+    order; a block is kept only where at least its length (and 30 values, and two of the
+    shortest season) come before it."""
+    size = series.test_start - series.split
+    least = max(size, 30, 2 * min(series.seasons, default=0))
+    starts = [series.split - k * size for k in range(count, 0, -1)]
+    kept = [s for s in starts if s >= least]
+    return [Fold(i + 1, s, s + size) for i, s in enumerate(kept)]
+
+
 def short_of_a_season(series: Series) -> str | None:
     """A note for a validation part shorter than the longest season where an earlier split
     would hold one (with two seasons of training before it); None otherwise."""

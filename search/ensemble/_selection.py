@@ -9,6 +9,8 @@ import itertools
 
 import numpy as np
 
+from search.data.forecasts import Forecasts
+
 # Selection steps: AutoGluon's default; the weights move in steps of 1 %.
 STEPS = 100
 
@@ -55,3 +57,26 @@ def held_out_mae(predictions: np.ndarray, actual: np.ndarray, blocks: int = 2) -
         outside = np.r_[0:start, end : actual.shape[0]]
         errors.append(np.abs(weights @ predictions[:, outside] - actual[outside]))
     return float(np.mean(np.concatenate(errors)))
+
+
+def statistical_mix(members: list[Forecasts], actuals: Forecasts) -> np.ndarray:
+    """Weights of the statistical ``members`` chosen by greedy selection on the validation
+    points and the windows before them (``actuals.earlier``), so that a few dozen validation
+    points do not decide alone. A member that could not forecast every earlier window gets
+    no weight; where none could (or there are no such windows), validation alone decides."""
+    actual = actuals.valid.reshape(-1)
+    valid = np.stack([m.valid.reshape(-1) for m in members])
+    earlier = actuals.earlier
+    fits = [
+        earlier is not None and m.earlier is not None and m.earlier.shape == earlier.shape
+        for m in members
+    ]
+    if not any(fits):
+        return greedy_weights(valid, actual)
+    rows = np.flatnonzero(fits)
+    before = np.stack([members[i].earlier.reshape(-1) for i in rows])
+    weights = np.zeros(len(members))
+    weights[rows] = greedy_weights(
+        np.hstack([before, valid[rows]]), np.concatenate([earlier.reshape(-1), actual])
+    )
+    return weights

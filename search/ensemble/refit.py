@@ -142,9 +142,7 @@ def _saved_refit(out: Path) -> str | None:
     return info.get("refit", "full") if isinstance(info, dict) else None
 
 
-def _write(
-    space: Space, series: Series, study: optuna.Study, out: Path, answer: Ensemble
-) -> None:
+def _write(space: Space, series: Series, study: optuna.Study, out: Path, answer: Ensemble) -> None:
     specs = {
         number: InputSpec.of(study.trials[number].user_attrs[rec.CONFIG], series, _horizon(space))
         for number in answer.trials
