@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from search.data import Series
-from search.data.timeline import business_daily, next_business_days
+from search.data.business import business_calendar
 from search.errors import UsageError
 from search.inputs import InputSpec
 from search.inputs.assembly import phases, raw_inputs
@@ -120,11 +120,12 @@ def dated_as_run(series: Series, info: dict[str, Any]) -> Series:
 
 
 def continue_time(time: np.ndarray, steps: int) -> np.ndarray:
-    """``steps`` more time stamps, spaced as the last ones are (the next business days for
-    business-day stamps)."""
+    """``steps`` more time stamps, spaced as the last ones are (the next open ones on a
+    business calendar)."""
     if len(time) < 2:
         return np.arange(1, steps + 1) + (time[-1] if len(time) else 0)
-    if business_daily(time):
-        return next_business_days(time, steps)
+    business = business_calendar(time)
+    if business is not None:
+        return business.offset(np.repeat(time[-1:], steps), np.arange(1, steps + 1))
     step = pd.Series(np.diff(time)).mode().iloc[0]
     return time[-1] + step * np.arange(1, steps + 1)

@@ -124,3 +124,80 @@ def test_a_daily_series_with_weekends_continues_every_day(tmp_path):
     _write(path, days)
     ahead = pd.DatetimeIndex(continue_time(read_csv_series(path, "y").time, 3))
     assert ahead.equals(pd.date_range(days[-1] + pd.Timedelta(days=1), periods=3))
+
+
+def _opening_hours(weeks: int = 3, holiday: str | None = "2024-01-10") -> pd.DatetimeIndex:
+    """Five-minute stamps from 07:00 to 21:00 on weekdays from Monday 2024-01-01, one
+    weekday closed."""
+    days = pd.bdate_range("2024-01-01", periods=5 * weeks)
+    if holiday:
+        days = days.difference(pd.DatetimeIndex([holiday]))
+    clock = pd.timedelta_range("07:00:00", "21:00:00", freq="5min")
+    return pd.DatetimeIndex([day + offset for day in days for offset in clock])
+
+
+def _write_stamps(path, stamps: pd.DatetimeIndex, values=None) -> None:
+    values = np.arange(len(stamps)) if values is None else values
+    pd.DataFrame({"time": stamps.strftime("%Y-%m-%d %H:%M"), "calls": values}).to_csv(
+        path, index=False
+    )
+
+
+def test_opening_hours_read_as_consecutive_steps_with_a_business_day_and_week(tmp_path):
+    stamps = _opening_hours()
+    path = tmp_path / "calls.csv"
+    _write_stamps(path, stamps)
+    series = read_csv_series(path, "calls")
+    assert len(series.values) == len(stamps) == 14 * 169
+    assert series.filled is None and series.seasons == (169, 845)
+    # Phases follow the calendar's rows: a file starting at 08:00 on the Tuesday gives that
+    # time the phase the first file gives it, 169 + 12 rows on.
+    assert series.calendar_origin == np.busday_count("1970-01-01", "2024-01-01") * 169
+    later = stamps[stamps >= pd.Timestamp("2024-01-02 08:00")].to_numpy()
+    assert calendar_origin(later) == series.calendar_origin + 169 + 12
+
+
+def test_a_missing_row_within_opening_hours_is_a_gap_that_fill_inserts(tmp_path):
+    stamps = _opening_hours()
+    lost = stamps[500]  # a Wednesday, mid-morning
+    path = tmp_path / "calls.csv"
+    _write_stamps(path, stamps.delete(500))
+    with pytest.raises(DataError, match=r"1 missing time steps of its opening hours, 169 steps"):
+        read_csv_series(path, "calls")
+    series = read_csv_series(path, "calls", fill="previous")
+    assert len(series.values) == len(stamps)
+    assert pd.DatetimeIndex(series.time[series.filled]).equals(pd.DatetimeIndex([lost]))
+
+
+def test_opening_hours_continue_at_the_next_opening(tmp_path):
+    stamps = _opening_hours(holiday=None)
+    path = tmp_path / "calls.csv"
+    _write_stamps(path, stamps)
+    # The series ends on a Friday at 21:00: next come Monday 07:00, 07:05, 07:10.
+    ahead = pd.DatetimeIndex(continue_time(read_csv_series(path, "calls").time, 3))
+    assert stamps[-1] == pd.Timestamp("2024-01-19 21:00")
+    assert ahead.equals(
+        pd.DatetimeIndex(["2024-01-22 07:00", "2024-01-22 07:05", "2024-01-22 07:10"])
+    )
+
+
+def test_opening_hours_every_day_of_the_week_are_a_calendar_too(tmp_path):
+    days = pd.date_range("2024-01-01", periods=10)
+    clock = pd.timedelta_range("09:00:00", "17:00:00", freq="1h")
+    stamps = pd.DatetimeIndex([day + offset for day in days for offset in clock])
+    path = tmp_path / "shop.csv"
+    _write_stamps(path, stamps)
+    series = read_csv_series(path, "calls")
+    assert series.filled is None and series.seasons == (9, 63)
+    ahead = pd.DatetimeIndex(continue_time(series.time, 2))
+    assert ahead.equals(pd.DatetimeIndex(["2024-01-11 09:00", "2024-01-11 10:00"]))
+
+
+def test_a_series_of_every_hour_of_every_day_is_no_business_calendar(tmp_path):
+    stamps = pd.date_range("2024-01-01", periods=24 * 30, freq="h")
+    path = tmp_path / "hourly.csv"
+    _write_stamps(path, stamps)
+    assert read_csv_series(path, "calls").seasons == (24, 168)
+    with pytest.raises(DataError, match=r"has 1 missing time steps"):
+        _write_stamps(path, stamps.delete(100))
+        read_csv_series(path, "calls")

@@ -165,6 +165,8 @@ def _earlier(
     baseline cannot be fitted so early or forecasts what is not finite."""
     blocks = []
     for window in windows:
+        if window.start < baseline.reach:  # a season longer than the history before it
+            return None
         try:
             baseline.fit(series, window.start)
         except Unfit:

@@ -42,7 +42,7 @@ def read_csv_series(
     validates. ``fill`` (``interpolate`` or ``previous``) fills missing values and gaps in
     the time column; without it they are an error. A time column, given or found by name,
     is kept for plots and forecasts, and gives the seasons unless ``seasons`` are given.
-    Daily stamps on weekdays only are a business calendar (``timeline.business_daily``):
+    Daily stamps on weekdays only are a business calendar (``search.data.business``):
     each row is a step, and a weekend or a holiday or two is no gap.
     ``features`` are exogenous columns read beside the values; each must hold a number at
     every time step (nothing fills them). ``known`` names those known in advance.

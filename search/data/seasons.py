@@ -2,7 +2,8 @@
 
 The periods that forecast, statsforecast and darts use for each sampling frequency: a day and
 a week of half-hourly or hourly data, a week and a year of daily data, a year of weekly,
-monthly and quarterly data; a week of five days on a business calendar.
+monthly and quarterly data; a week of five days on a business calendar of trading days,
+and a business day and week of opening hours (``search.data.business``).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from search.data.timeline import business_daily
+from search.data.business import business_calendar
 
 _MINUTE = np.timedelta64(60, "s")
 # (usual step in minutes, smallest, largest) -> periods
@@ -31,9 +32,10 @@ def seasons_of(time: np.ndarray | None) -> tuple[int, ...]:
     stamps or an unusual step."""
     if time is None or len(time) < 3 or np.asarray(time).dtype.kind != "M":
         return ()
-    if business_daily(time):
-        # Rows are business days, holidays left out: no whole number of rows is a year.
-        return (5,)
+    business = business_calendar(time)
+    if business is not None:
+        # Rows are open days or hours, holidays left out: no whole number of rows is a year.
+        return business.seasons
     steps = np.diff(np.asarray(time).astype("datetime64[s]"))
     minutes = float(np.median(steps) / _MINUTE)
     for low, high, periods in _BY_STEP:
@@ -46,13 +48,14 @@ def calendar_origin(time: np.ndarray | None) -> int:
     """How many steps after 1970-01-01 the first time stamp falls (in months for monthly
     stamps, quarters for quarterly ones), so that a calendar's phases follow the date and
     not the row: two files that start on different days give a day the same phase. In
-    business days for business-day stamps, so that phases follow the five-day week. 0 for
-    numeric stamps or none."""
+    rows of the business calendar for stamps on one (``search.data.business``), so that
+    phases follow its days and week. 0 for numeric stamps or none."""
     if time is None or len(time) < 2 or np.asarray(time).dtype.kind != "M":
         return 0
     first = np.asarray(time)[0]
-    if business_daily(time):
-        return int(np.busday_count(np.datetime64("1970-01-01", "D"), first.astype("datetime64[D]")))
+    business = business_calendar(time)
+    if business is not None:
+        return business.position(first)
     minutes = float(np.median(np.diff(np.asarray(time).astype("datetime64[s]"))) / _MINUTE)
     months = int(first.astype("datetime64[M]").astype("int64"))
     if 28 * 1440 <= minutes <= 31 * 1440:

@@ -10,14 +10,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from search.data.business import CLOSED_DAYS, business_calendar
 from search.errors import DataError
 from search.vocabulary import FILLS
 
 # Filling gaps may at most add this many missing values per value the file holds.
 _MAX_FILLED = 10
-# On a business calendar, this many missing weekdays in a row are days the exchange or
-# office was closed (a holiday; Christmas and Boxing Day), not lost rows.
-_CLOSED_DAYS = 2
 
 
 def line_of(row: int) -> int:
@@ -135,15 +133,16 @@ def regularise(
     The usual step is the most common one. Each step counts as that many usual steps,
     rounded, so that float time stamps (0.1, 0.2, 0.30000000000000004) and calendar months
     (28 to 31 days) are one step each, and a step never counts as less than one. On a
-    business calendar (``business_daily``) each row is one step: weekends and runs of at
-    most two missing weekdays (holidays) are no gap; longer runs are gaps of business days.
+    business calendar (``search.data.business``) each row is one step: nights, weekends and
+    runs of at most two missing weekdays (holidays) are no gap; a missing row within the
+    opening hours or a longer run of missing days is.
     """
     if len(time) < 3:
         return values, time, columns
-    business = business_daily(time)
-    if business:
+    business = business_calendar(time)
+    if business is not None:
         step = None
-        counts = _business_counts(time)
+        counts = business.counts(time)
     else:
         steps = np.diff(time)
         with np.errstate(all="ignore"):  # steps of absurd stamps may overflow: no gap then
@@ -166,11 +165,14 @@ def regularise(
     where = f"the first after line {line_of(row)} ({time[row]})"
     how_many = f"{missing:.0f}" if np.isfinite(missing) else "countless"
     what = "missing time steps"
-    if business:
+    if business is not None:
         # Say why a weekday or two missing elsewhere in the file was not counted.
         what = (
-            f"missing business days (in runs of {_CLOSED_DAYS + 1} or more weekdays; "
+            f"missing business days (in runs of {CLOSED_DAYS + 1} or more weekdays; "
             "fewer are taken as holidays)"
+            if business.per_day == 1
+            else f"missing time steps of its {business.describe()} (whole days missing "
+            f"in runs of {CLOSED_DAYS + 1} or more; fewer are taken as holidays)"
         )
     if fill is None:
         raise DataError(
@@ -196,50 +198,11 @@ def regularise(
     # A missing slot's time is the last known time plus whole usual steps; the file's own
     # time stamps are kept where it has them.
     known = np.searchsorted(positions, slots, side="right") - 1
-    if step is None:
-        grid = _business_offset(time[known], slots - positions[known])
+    if business is not None:
+        grid = business.offset(time[known], slots - positions[known])
     else:
         grid = time[known] + (slots - positions[known]) * step
     return spread(values), grid, {name: spread(c) for name, c in columns.items()}
-
-
-def business_daily(time: np.ndarray | None) -> bool:
-    """Whether date stamps are business days: every row on a weekday (Monday to Friday) at
-    one time of day, the usual step one business day, and a weekend between the first and
-    the last row (a few days within one week say nothing of a calendar)."""
-    if time is None or len(time) < 2 or np.asarray(time).dtype.kind != "M":
-        return False
-    time = np.asarray(time)
-    days = time.astype("datetime64[D]")
-    clock = time - days.astype(time.dtype)
-    if (clock != clock[0]).any() or not np.is_busday(days).all():
-        return False
-    span = int((days[-1] - days[0]) / np.timedelta64(1, "D"))
-    if np.busday_count(days[0], days[-1]) == span:  # no weekend from the first to the last
-        return False
-    steps = np.busday_count(days[:-1], days[1:])
-    return int(pd.Series(steps).mode().iloc[0]) == 1
-
-
-def next_business_days(time: np.ndarray, steps: int) -> np.ndarray:
-    """The ``steps`` business days after the last of ``time``, at its time of day."""
-    last = np.asarray(time)[-1:]
-    return _business_offset(np.repeat(last, steps), np.arange(1, steps + 1))
-
-
-def _business_counts(time: np.ndarray) -> np.ndarray:
-    """How many steps each step between rows of a business calendar counts as: one, or one
-    more than the weekdays missing in a run longer than ``_CLOSED_DAYS``."""
-    days = time.astype("datetime64[D]")
-    skipped = np.busday_count(days[:-1], days[1:]) - 1
-    return np.where(skipped > _CLOSED_DAYS, skipped + 1, 1).astype("float64")
-
-
-def _business_offset(time: np.ndarray, offsets: np.ndarray) -> np.ndarray:
-    """Each stamp moved ``offsets`` business days on, keeping its time of day."""
-    days = time.astype("datetime64[D]")
-    clock = time - days.astype(time.dtype)
-    return np.busday_offset(days, offsets).astype(time.dtype) + clock
 
 
 def fill_missing(
