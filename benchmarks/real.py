@@ -5,6 +5,7 @@ statsforecast's AutoETS, AutoTheta, MSTL and AutoARIMA.
     python benchmarks/real.py --budget 3m                  # every series, 3 minutes each
     python benchmarks/real.py --only a10,goog --budget 1m
     python benchmarks/real.py --reuse                      # the table again from kept runs
+    python benchmarks/real.py --space auto --out results/bench-real-auto  # no space file
 
 Each series is written to a CSV file with its time stamps and searched as a user would
 search it: ``python -m search run spaces/lstm.py --data FILE --column y`` with the CSV's
@@ -55,8 +56,14 @@ HEADINGS = {
 }
 
 
-def search_command(entry: RealSeries, data: Path, run: Path, budget: str) -> list[str]:
-    command = [sys.executable, "-m", "search", "run", str(REPO / "spaces" / "lstm.py")]
+def search_command(
+    entry: RealSeries, data: Path, run: Path, budget: str, space: str = "lstm"
+) -> list[str]:
+    """The user's command: ``spaces/<space>.py``, or no space file for ``auto`` (the space
+    made from the series)."""
+    command = [sys.executable, "-m", "search", "run"]
+    if space != "auto":
+        command.append(str(REPO / "spaces" / f"{space}.py"))
     command += ["--data", str(data.resolve()), "--column", "y", "--out", str(run.resolve())]
     command += ["--budget", budget, "--fresh", "--quiet"]
     if entry.features:
@@ -155,11 +162,12 @@ def peer_scores(series: Any) -> dict[str, Any]:
     return {"scores": scores, "notes": notes, "seconds": seconds}
 
 
-def measure(entry: RealSeries, out: Path, budget: str) -> dict[str, Any]:
+def measure(entry: RealSeries, out: Path, budget: str, space: str) -> dict[str, Any]:
     data = entry.write(out / "data")
     run = out / "runs" / entry.name
     started = time.perf_counter()
-    done = subprocess.run(search_command(entry, data, run, budget), cwd=REPO, capture_output=True)
+    command = search_command(entry, data, run, budget, space)
+    done = subprocess.run(command, cwd=REPO, capture_output=True)
     seconds = round(time.perf_counter() - started, 1)
     result: dict[str, Any] = {"name": entry.name, "frequency": entry.frequency, "seconds": seconds}
     try:
@@ -187,7 +195,7 @@ def scores_of(result: dict[str, Any]) -> dict[str, float]:
     return {k: float(v) for k, v in found.items() if v is not None and math.isfinite(v)}
 
 
-def table(results: list[dict[str, Any]], budget: str) -> str:
+def table(results: list[dict[str, Any]], budget: str, space: str = "lstm") -> str:
     """The per-series table and the aggregate."""
     head = ["series", "freq", "n / test"] + [HEADINGS.get(c, c) for c in COLUMNS]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
@@ -221,7 +229,10 @@ def table(results: list[dict[str, Any]], budget: str) -> str:
             f"- {r['name']} ({r['trials']} trials, {r['seconds']:.0f} s): {r['members']}; "
             f"against {r['best_baseline_name']}: {lead[0]} on validation, {lead[1]} on test"
         )
-    return "\n".join([f"`python benchmarks/real.py --budget {budget}`", "", *lines]) + "\n"
+    command = f"python benchmarks/real.py --budget {budget}"
+    if space != "lstm":
+        command += f" --space {space}"
+    return "\n".join([f"`{command}`", "", *lines]) + "\n"
 
 
 def _lead(value: float | None, reference: float | None) -> str:
@@ -261,6 +272,12 @@ def main() -> None:
     parser.add_argument("--only", help="a comma list of series (default: all thirteen)")
     parser.add_argument("--out", default="results/bench-real", type=Path)
     parser.add_argument("--reuse", action="store_true", help="keep series already measured")
+    parser.add_argument(
+        "--space",
+        default="lstm",
+        help="the space searched: a file of spaces/ by name (default lstm), or auto for the "
+        "space made from each series (run with no space file)",
+    )
     args = parser.parse_args()
     names = [s.name for s in SERIES]
     wanted = args.only.split(",") if args.only else names
@@ -274,10 +291,10 @@ def main() -> None:
             results.append(json.loads(kept.read_text()))
             continue
         print(f"{entry.name}: searching for {args.budget}", file=sys.stderr, flush=True)
-        result = measure(entry, args.out, args.budget)
+        result = measure(entry, args.out, args.budget, args.space)
         kept.write_text(json.dumps(result, indent=1))
         results.append(result)
-    text = table(results, args.budget)
+    text = table(results, args.budget, args.space)
     (args.out / "real.md").write_text(text)
     print(text)
 

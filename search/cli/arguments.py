@@ -61,7 +61,11 @@ def _run(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) 
         "A second run on the same out directory resumes the search.",
     )
     run.add_argument(
-        "spaces", nargs="+", metavar="SPACE", help="a space file, such as spaces/lstm.py"
+        "spaces",
+        nargs="*",
+        metavar="SPACE",
+        help="a space file, such as spaces/lstm.py; none with --data: a space made from the "
+        "series (its seasons, length and calendar), written to OUT/space.py",
     )
     search_options(run)
     run.add_argument("--out", metavar="DIR", help="the out directory (default results/<space>)")

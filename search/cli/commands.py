@@ -52,13 +52,31 @@ def run(args: argparse.Namespace) -> int:
 
         quiet_imports(args.debug, with_tensorflow=False)
         options = run_options(args)
+        spaces = args.spaces or [_made_space(args, options)]
         # Every space is checked before the first one starts: a typo in the third space of
         # a batch is found in the evening, not in the morning.
-        plans = [plan_run(path, options) for path in args.spaces]
+        plans = [plan_run(path, options) for path in spaces]
         execute(plans, forkserver, budget=args.budget, debug=args.debug)
     finally:
         forkserver.close()
     return 0
+
+
+def _made_space(args: argparse.Namespace, options: RunOptions) -> Path:
+    """The space made from the series of ``--data`` (``search.space.auto``), written into
+    the out directory, which the run then uses."""
+    from search.space.auto import write_auto_space
+
+    if args.data is None:
+        raise UsageError(
+            "give a space file such as spaces/lstm.py, or --data FILE.csv --column NAME to "
+            "search a space made from the series"
+        )
+    path, made = write_auto_space(options.settings, Path(args.out) if args.out else None)
+    options.out = str(path.parent)
+    if not args.quiet:
+        print(f"space made from the series: {made.describe()} -> {path}", flush=True)
+    return path
 
 
 def run_directory(args: argparse.Namespace, *, model: bool = True) -> Path:
