@@ -64,12 +64,17 @@ def test_the_first_step_is_the_best_single_member_so_the_mix_is_never_worse():
     assert lone.tolist() == [1.0, 0.0, 0.0]
 
 
-def test_forecasts_keep_their_values_to_float32_compactly():
-    values = np.linspace(-1e3, 1e3, 730).reshape(365, 2)
+def test_forecasts_keep_their_values_whole_and_compactly():
+    values = 123_456_789 + np.linspace(-1e3, 1e3, 730).reshape(365, 2) / 7
     kept = encode(values)
     assert decode(kept).shape == (365, 2)
-    assert np.allclose(decode(kept), values.astype("float32"), rtol=0, atol=0)
-    assert len(kept["float32"]) < 4 * values.size * 4 / 3 + 4  # base64 of float32, no more
+    assert np.array_equal(decode(kept), values)
+    assert len(kept["float64"]) < 8 * values.size * 4 / 3 + 4  # base64 of float64, no more
+    # What a run kept before, in 32 bits, still reads.
+    import base64
+
+    old = {"shape": [365, 2], "float32": base64.b64encode(values.astype("<f4").tobytes()).decode()}
+    assert np.array_equal(decode(old), values.astype("float32").astype("float64"))
 
 
 def test_changing_the_test_values_moves_no_weight_only_the_test_mae():

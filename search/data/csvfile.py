@@ -74,15 +74,15 @@ def read_csv_series(
     )
     return Series(
         name=f"{path.name}:{column}",
-        values=values.astype("float32"),
+        values=values.astype("float64"),
         split=first,
         test_start=test_start,
         time=time,
         filled=filled,
-        causal=None if causal is None else causal.astype("float32"),
+        causal=None if causal is None else causal.astype("float64"),
         seasons=seasons,
         calendar_origin=calendar_origin(time),
-        features={name: column.astype("float32") for name, column in columns.items()},
+        features={name: column.astype("float64") for name, column in columns.items()},
         known=tuple(known),
     )
 

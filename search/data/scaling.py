@@ -30,7 +30,8 @@ class Scaler:
         raise ValueError(f"unknown scaling {kind!r}; expected one of {', '.join(SCALINGS)}")
 
     def transform(self, values: np.ndarray) -> np.ndarray:
-        return ((np.asarray(values, dtype="float32") - self.mean) / self.std).astype("float32")
+        # Subtracted in 64 bits: a level of 123,456,789 has a step of 8 in 32.
+        return ((np.asarray(values, dtype="float64") - self.mean) / self.std).astype("float32")
 
     def inverse(self, values: np.ndarray) -> np.ndarray:
         return np.asarray(values, dtype="float64") * self.std + self.mean

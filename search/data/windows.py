@@ -20,7 +20,8 @@ def window_lags(window: int) -> np.ndarray:
 
 
 def lagged(series: Series, labels: np.ndarray, lags: np.ndarray) -> np.ndarray:
-    """``(len(labels), len(lags))`` float32: for each label ``j``, the values at ``j - lag``."""
+    """``(len(labels), len(lags))``: for each label ``j``, the values at ``j - lag``, in the
+    series' own precision (a CSV's float64)."""
     labels = np.asarray(labels, dtype="int64")
     lags = np.asarray(lags, dtype="int64")
     positions = labels[:, None] - lags[None, :]
@@ -32,7 +33,7 @@ def lagged(series: Series, labels: np.ndarray, lags: np.ndarray) -> np.ndarray:
         # at the label: what was known then is the value carried forward.
         late = positions > series.last_real[labels - 1][:, None]
         inputs = np.where(late, series.causal[positions], inputs)
-    return np.ascontiguousarray(inputs, dtype="float32")
+    return np.ascontiguousarray(inputs)
 
 
 def actual(series: Series, origins: np.ndarray, horizon: int = 1) -> np.ndarray:

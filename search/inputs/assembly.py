@@ -113,7 +113,8 @@ def raw_inputs(spec: InputSpec, series: Series, labels: np.ndarray) -> dict[str,
     """What a stand-alone model (``search.inputs.standalone``) reads for each label, in the
     series' own units: ``history``, then ``features``, ``known`` and ``calendar`` where the
     spec has them."""
-    raw = {"history": lagged(series, labels, window_lags(spec.history))}
+    # The model computes in 32 bits; it is handed them.
+    raw = {"history": lagged(series, labels, window_lags(spec.history)).astype("float32")}
     if spec.features:
         positions = labels[:, None] - window_lags(spec.window)[None, :]
         raw["features"] = np.stack(
