@@ -348,7 +348,9 @@ def test_the_saved_answer_loads_safely_elsewhere_and_reproduces_its_test_mae(tes
         series = read_csv_series(
             {str(out.parent / "driven.csv")!r}, "y", test=365, features=("driver",)
         )
-        answer = load_answer({str(out)!r})  # its networks with safe_mode=True
+        # Its networks with safe_mode=True; its statistical members fitted before the test
+        # part, as the run scored them.
+        answer = load_answer({str(out)!r}, fit_end=series.test_start)
         labels = series.origins(series.test_start, len(series.values))
         forecast = answer.one_step(series, labels)[:, 0]
         print(float(np.mean(np.abs(forecast - series.values[labels]))))
@@ -360,15 +362,26 @@ def test_the_saved_answer_loads_safely_elsewhere_and_reproduces_its_test_mae(tes
     assert float(done.stdout.split()[-1]) == pytest.approx(ensemble.test_mae, abs=1e-4)
 
 
-def test_forecast_uses_the_answer_and_its_best_trial_on_request(tested_run, capsys, tmp_path):
+def test_forecast_uses_the_answer_fitted_on_all_the_data_and_says_so(tested_run, capsys, tmp_path):
+    from search.ensemble.saved import load_answer
+
     out, study = tested_run
     # One-step forecasts only: the networks read a column whose future is not known.
     assert main(["forecast", str(out), "--output", str(tmp_path / "a.csv")]) == 0
-    assert "the answer" in capsys.readouterr().out
+    said = capsys.readouterr().out
+    assert said.startswith(f"the answer: {answer_of(study).describe()} (statistical members")
+    assert "fitted on all 1461 values" in said and "through 2023-12-31" in said
     table = pd.read_csv(tmp_path / "a.csv")
     assert table["forecast"].notna().all()
-    tested = table[table["kind"] == "one-step"].tail(365)  # the test part's
-    mae = (tested["forecast"] - tested["actual"]).abs().mean()
+    # The same numbers as the answer loaded in Python, its statistical members fitted on
+    # everything; fitted before the test part instead, it scores the run's test MAE.
+    series = _series(out)
+    answer = load_answer(out)
+    labels = answer.labels(series)
+    assert np.allclose(table["forecast"], answer.one_step(series, labels)[:, 0], atol=1e-6)
+    before = load_answer(out, fit_end=series.test_start)
+    tested = labels[labels >= series.test_start]
+    mae = np.mean(np.abs(before.one_step(series, tested)[:, 0] - series.values[tested]))
     assert mae == pytest.approx(answer_of(study).test_mae, abs=1e-4)
     assert main(["forecast", str(out), "--best-trial", "--output", str(tmp_path / "b.csv")]) == 0
     assert "trial" in capsys.readouterr().out

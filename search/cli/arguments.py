@@ -110,8 +110,9 @@ def _forecast(commands: argparse._SubParsersAction, common: argparse.ArgumentPar
         "forecast",
         parents=[common],
         help="forecast with a run's answer (or its best trial's model)",
-        description="Load a run's answer (its ensemble, in OUT/answer, written when a run with "
-        "a test part ends) or else its best trial's model, and write forecast.csv: one-step "
+        description="Load a run's answer (its ensemble, in OUT/answer, written when a run "
+        "ends; its statistical members fitted on all the history) or else its best trial's "
+        "model, and write forecast.csv: one-step "
         "forecasts over the series (the run's own, or --data), then --steps values beyond its "
         "end, each forecast fed back as an input.",
     )

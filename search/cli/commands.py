@@ -173,10 +173,20 @@ def _forecast_with_answer(args: argparse.Namespace, out: Path) -> int:
     path = Path(args.output) if args.output else OutDir(out).forecast
     write_csv(table, path)
     past = table[table["kind"] == "one-step"]
-    mae = (past["forecast"] - past["actual"]).abs().mean()
+    end = series.time[-1] if series.time is not None else len(series.values) - 1
+    networks = (
+        ""
+        if not answer.networks
+        else (
+            "; its networks as the search trained them"
+            if answer.info.get("refit", "none") == "none"
+            else "; its networks refit before the run's test part"
+        )
+    )
     print(
-        f"the answer ({len(answer.info['members'])} members): {len(past)} one-step forecasts "
-        f"of {series.name} (MAE {mae:.4f} over them), {args.steps} ahead -> {path}"
+        f"the answer: {answer.describe()} (statistical members fitted on all {len(series.values)} "
+        f"values of {series.name}, through {end}{networks}): {len(past)} one-step forecasts "
+        f"(in-sample for the statistical members), {args.steps} ahead -> {path}"
     )
     return 0
 

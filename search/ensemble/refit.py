@@ -1,5 +1,5 @@
-"""The answer's networks made ready to hand over when a run with a test part ends, as the
-space's ``refit`` setting says:
+"""The answer made ready to hand over when a run ends, its networks as the space's ``refit``
+setting says:
 
 - ``none`` (the default): each network as the search trained it, trained again exactly as
   its trial was (same configuration, seed and folds) to be saved; its test forecasts are
@@ -9,10 +9,11 @@ space's ``refit`` setting says:
   validation part to stop on, such a refit is one more random draw of the network: on the
   real-series benchmark it cost more than it gained (docs/answer.md), hence not the default.
 
-The statistical members are fitted on everything before the test part either way (see
-``search.baselines.scoring``).
+The statistical members are scored from fits on everything before the test part (see
+``search.baselines.scoring``); the answer handed over fits them on all the data
+(``search.ensemble.saved``).
 
-Trains models: imported only where a run ends with a test part, never by the leaderboard.
+Trains models: imported only where a run ends, never by the leaderboard.
 """
 
 from __future__ import annotations
@@ -55,9 +56,9 @@ def refit_answer(
 ) -> list[Refit]:
     """Make the answer's networks ready as ``space``'s ``refit`` setting says, and, given
     ``out``, keep the answer in ``out/answer`` (see ``search.ensemble.saved``); the refits
-    made (none unless ``refit`` is ``full``). Nothing to do without a test part."""
+    made (none unless ``refit`` is ``full``)."""
     answer = answer_of(study)
-    if answer is None or not series.has_test:
+    if answer is None:
         return []
     if space.setting("refit") == "none":
         if read_refits(study):  # a run resumed without the refits an earlier one made
@@ -147,14 +148,17 @@ def _write(space: Space, series: Series, study: optuna.Study, out: Path, answer:
         number: InputSpec.of(study.trials[number].user_attrs[rec.CONFIG], series, _horizon(space))
         for number in answer.trials
     }
+    end = len(series.values)
     about = {
         "study": study.study_name,
         "data": series.name,
-        "test_start": series.test_start,
+        "test_start": series.test_start if series.has_test else None,
+        "seasons": list(series.seasons),
         "calendar_origin": series.calendar_origin,
+        "fitted_through": str(series.time[-1]) if series.time is not None else end - 1,
         "refit": space.setting("refit"),
     }
-    save_answer(out, answer, specs, series.test_start, about)
+    save_answer(out, answer, specs, end, about)
 
 
 def refit_epochs(trial: optuna.trial.FrozenTrial) -> int:
@@ -201,8 +205,10 @@ def _refit(
     build_optimizer(model)
     model.fit(x, y, batch_size=int(config["batch_size"]), epochs=epochs, shuffle=True, verbose=0)
     test = assembly.labels(series, series.test_start, len(series.values))
-    forecast = forecast_with(
-        model, assembly.inputs(series, test), assembly, assembly.base(series, test)
-    )
+    forecast = np.zeros((0, _horizon(space)))
+    if len(test):
+        forecast = forecast_with(
+            model, assembly.inputs(series, test), assembly, assembly.base(series, test)
+        )
     seconds = round(time.perf_counter() - started, 3)
     return Refit(number, epochs, forecast, seconds), stand_alone(model, assembly)

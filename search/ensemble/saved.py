@@ -1,16 +1,21 @@
 """The answer kept in a run's out directory, to be used without the study.
 
 ``answer/answer.json`` names the members and their weights; each network is
-``answer/trial_<n>.keras``, refit on everything before the test part and wrapped to read raw
-values (it loads with ``keras.saving.load_model(path, safe_mode=True)``). The statistical
-members are not Keras models: the JSON names each and the value their fit ends before, and
-``load_answer`` fits them again (least squares and Holt-Winters with a fixed start are
-deterministic), so the answer's forecast is that of the run.
+``answer/trial_<n>.keras``, as the search trained it (or refit before the test part, with
+``refit="full"``), wrapped to read raw values (it loads with
+``keras.saving.load_model(path, safe_mode=True)``). The statistical members are not Keras
+models: the JSON names each, and ``load_answer`` fits them again on the whole history it is
+given (the run's series: all of its data), with the run's seasons; least squares and
+Holt-Winters with a fixed start are deterministic. The JSON also keeps where the run's data
+ended, its test part, its calendar origin and the versions it was made with.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import platform
+import sys
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -20,7 +25,7 @@ import keras
 import numpy as np
 import pandas as pd
 
-from search.baselines import Baseline, baselines_for
+from search.baselines import Baseline, Unfit, baselines_for
 from search.data import Series
 from search.ensemble.answer import Ensemble
 from search.errors import UsageError
@@ -59,6 +64,7 @@ def save_answer(
         **about,
         "members": members,
         "fit_end": fit_end,
+        "versions": versions(),
         "val_mae": ensemble.val_mae,
         "test_mae": ensemble.test_mae,
         "output": "the weighted sum of the members' forecasts, in the series' own units",
@@ -68,14 +74,35 @@ def save_answer(
     return write_json(info, paths.answer_file)
 
 
+def versions() -> dict[str, str]:
+    """What an answer is made with: Python, Keras, statsmodels and this product."""
+    import statsmodels
+
+    from search import __version__
+
+    return {
+        "python": platform.python_version(),
+        "keras": keras.__version__,
+        "statsmodels": statsmodels.__version__,
+        "search": __version__,
+    }
+
+
 @dataclass
 class SavedAnswer:
     """The answer loaded: its networks (with what each reads), its statistical members and
-    the weights of both."""
+    the weights of both. The statistical members are fitted on the values before
+    ``fit_end`` of the series they forecast (None: all of it), once per series."""
 
     info: dict[str, Any]
     networks: list[tuple[float, keras.Model, InputSpec]] = field(default_factory=list)
     statistical: list[tuple[float, str]] = field(default_factory=list)
+    fit_end: int | None = None
+    _fits: dict[tuple[int, str], Baseline] = field(default_factory=dict, repr=False)
+
+    def describe(self) -> str:
+        """``0.60 arima + 0.25 trial 12 + ...``: its members, heaviest first."""
+        return " + ".join(f"{m['weight']:.2f} {m['name']}" for m in self.info["members"])
 
     def reach(self, series: Series) -> int:
         """How many values before a point the members read: forecasts start there."""
@@ -118,16 +145,31 @@ class SavedAnswer:
         return total
 
     def _fitted(self, name: str, series: Series) -> Baseline:
+        key = (id(series), name)
+        if key in self._fits:
+            return self._fits[key]
+        seasons = self.info.get("seasons")
+        if seasons is not None:  # the run's, which --season may have given
+            series = dataclasses.replace(series, seasons=tuple(seasons))
         found = {b.name: b for b in baselines_for(series)}
         if name not in found:
             raise UsageError(f"the answer's member {name!r} is not a forecaster of this series")
         baseline = found[name]
-        baseline.fit(series, int(self.info["fit_end"]))
+        end = len(series.values) if self.fit_end is None else self.fit_end
+        try:
+            baseline.fit(series, end)
+        except Unfit as exc:
+            raise UsageError(
+                f"{series.name}: the answer's member {name!r} cannot be fitted on its "
+                f"{end} values ({exc}); give a longer history"
+            ) from None
+        self._fits[key] = baseline
         return baseline
 
 
-def load_answer(out: str | Path) -> SavedAnswer:
-    """The out directory's answer, its networks loaded safely."""
+def load_answer(out: str | Path, fit_end: int | None = None) -> SavedAnswer:
+    """The out directory's answer, its networks loaded safely; its statistical members
+    fitted on the values before ``fit_end`` (None: all the history given)."""
     paths = OutDir(out)
     folder = paths.answer_dir
     try:
@@ -135,9 +177,13 @@ def load_answer(out: str | Path) -> SavedAnswer:
     except FileNotFoundError:
         raise UsageError(
             f"{out}: no answer here ({paths.link(paths.answer_file)}); it is written when a "
-            "run with a test part ends"
+            "run ends"
         ) from None
-    answer = SavedAnswer(info)
+    made, now = info.get("versions") or {}, versions()
+    changed = [f"{k} {made[k]} (now {v})" for k, v in now.items() if made.get(k, v) != v]
+    if changed:
+        print(f"warning: the answer was made with {', '.join(changed)}", file=sys.stderr)
+    answer = SavedAnswer(info, fit_end=fit_end)
     for member in info["members"]:
         if "file" in member:
             model = keras.saving.load_model(folder / member["file"], safe_mode=True, compile=False)

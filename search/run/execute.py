@@ -136,8 +136,8 @@ def supervise(
     )
     try:
         signum = supervisor.run()
-        if refit and signum is None and plan.series.has_test:
-            refit_before_test(plan, study, progress.print, debug)
+        if refit and signum is None:
+            hand_over_answer(plan, study, progress.print, debug)
     finally:
         table = rebuild_leaderboard(study, plan.out)
         progress.close()
@@ -146,12 +146,12 @@ def supervise(
     return signum, supervisor.failures
 
 
-def refit_before_test(
+def hand_over_answer(
     plan: Plan, study: optuna.Study, show: Callable[[str], None], debug: bool
 ) -> None:
-    """Save the answer's networks as trained, or refit them before the test part, as the
-    space's ``refit`` says, in this process (see ``search.ensemble.refit``), saying what it
-    does in the run's log and through ``show``."""
+    """Save the answer in the out directory, its networks as trained or refit before the
+    test part as the space's ``refit`` says, in this process (see
+    ``search.ensemble.refit``), saying what it does in the run's log and through ``show``."""
     from search._startup import quiet_imports
 
     quiet_imports(debug)

@@ -235,10 +235,10 @@ def _work_on(
 def _refit_when_ended(
     plan: Plan, study: optuna.Study, options: ServiceOptions, ended: dict[EndedKey, QueuedSearch]
 ) -> None:
-    """The first worker to see a search with a test part end saves its answer (refitting
-    its networks where the space asks for it), as ``run`` does at its end; it marks the
-    study first, so others leave it."""
-    if not plan.series.has_test or study.user_attrs.get(REFIT_BY):
+    """The first worker to see a search end saves its answer (refitting its networks where
+    the space asks for it), as ``run`` does at its end; it marks the study first, so others
+    leave it."""
+    if study.user_attrs.get(REFIT_BY):
         return
     searches = list_searches(studies.open_storage(options.storage_url), ended)
     this = [s for s in searches if s.name == study.study_name]
@@ -246,9 +246,9 @@ def _refit_when_ended(
         return  # trials still running elsewhere: whoever ends the last one refits
     study.set_user_attr(REFIT_BY, f"{socket.gethostname()}:{os.getpid()}")
     from search.leaderboard import rebuild_leaderboard
-    from search.run.execute import refit_before_test
+    from search.run.execute import hand_over_answer
 
-    refit_before_test(plan, study, lambda line: _say(options, line), options.debug)
+    hand_over_answer(plan, study, lambda line: _say(options, line), options.debug)
     rebuild_leaderboard(study, plan.out)
 
 
