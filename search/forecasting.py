@@ -127,5 +127,12 @@ def continue_time(time: np.ndarray, steps: int) -> np.ndarray:
     business = business_calendar(time)
     if business is not None:
         return business.offset(np.repeat(time[-1:], steps), np.arange(1, steps + 1))
+    if np.asarray(time).dtype.kind == "M" and len(time) >= 3:
+        # Calendar months and quarters are not a fixed number of days: pandas names the
+        # offset (MS, QS-OCT, W-SUN, ...) and steps by it.
+        freq = pd.infer_freq(pd.DatetimeIndex(time[-60:]))
+        if freq is not None:
+            stamps = pd.date_range(time[-1], periods=steps + 1, freq=freq)[1:]
+            return stamps.to_numpy().astype(np.asarray(time).dtype)
     step = pd.Series(np.diff(time)).mode().iloc[0]
     return time[-1] + step * np.arange(1, steps + 1)

@@ -8,7 +8,7 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import write_space
+from conftest import code, write_space
 
 from search.cli import main
 
@@ -81,3 +81,78 @@ def test_a_history_too_short_for_the_answer_is_refused_in_one_line(untested_run,
     assert main(["forecast", str(out), "--data", str(short), "--column", "y"]) == 2
     error = capsys.readouterr().err.strip()
     assert len(error.splitlines()) == 1 and "short.csv" in error
+
+
+def test_the_python_api_forecasts_what_the_command_line_does(untested_run, tmp_path):
+    import search
+
+    out, _, values = untested_run
+    assert main(["forecast", str(out), "--steps", "4", "--output", str(tmp_path / "f.csv")]) == 0
+    written = pd.read_csv(tmp_path / "f.csv")
+    ahead = written[written["kind"] == "ahead"]
+    answer = search.load(out)
+    assert list(answer.members) == [m["name"] for m in answer.saved.info["members"]]
+    own = answer.forecast(4)
+    assert np.allclose(own["forecast"], ahead["forecast"], rtol=0, atol=1e-6)
+    assert own.index.tolist() == ahead["time"].tolist()
+    # A history passed in: the same values as a Series give the same forecast; other values
+    # another one.
+    given = answer.forecast(4, history=pd.Series(values))
+    assert np.allclose(given["forecast"], own["forecast"], rtol=0, atol=1e-6)
+    moved = answer.forecast(4, history=pd.Series(values + 10.0))
+    assert not np.allclose(moved["forecast"], own["forecast"])
+
+
+def test_a_history_with_time_stamps_in_its_index_continues_them(tmp_path):
+    import search
+
+    folder = tmp_path
+    months = pd.date_range("2000-01-01", periods=150, freq="MS")
+    y = 20 + 3 * np.sin(2 * np.pi * months.month / 12) + np.arange(150) * 0.05
+    frame = pd.DataFrame({"y": y}, index=pd.Index(months, name="month"))
+    frame.to_csv(folder / "monthly.csv")
+    space = write_space(folder, trials=1, epochs=1)
+    out = folder / "out"
+    command = ["run", str(space), "--data", str(folder / "monthly.csv"), "--column", "y"]
+    assert main([*command, "--out", str(out), "--quiet"]) == 0
+    forecast = search.load(out).forecast(3, history=frame.iloc[:140])
+    assert forecast.index.equals(pd.DatetimeIndex(months[140:143], name="time"))
+    assert forecast["forecast"].notna().all()
+
+
+def test_a_space_is_a_keras_tuner_hypermodel_a_stock_tuner_searches(tmp_path):
+    import keras_tuner as kt
+
+    import search
+
+    space = write_space(tmp_path, units=code("Choice(4, 8)"), epochs=1)
+    tuner = kt.RandomSearch(
+        search.hypermodel(space),
+        objective=kt.Objective("val_mae", "min"),
+        max_trials=2,
+        directory=str(tmp_path / "kt"),
+        project_name="stock",
+    )
+    tuner.search()
+    best = tuner.oracle.get_best_trials(1)[0]
+    assert np.isfinite(best.score) and best.score < 10
+    assert best.hyperparameters.get("units") in (4, 8)
+
+
+def test_the_python_page_s_example_runs(untested_run, tmp_path, monkeypatch):
+    import re
+    import shutil
+    from pathlib import Path
+
+    out, data, _ = untested_run
+    # The page's run and its file, where the example looks for them, with time stamps.
+    monkeypatch.chdir(tmp_path)
+    shutil.copytree(out, tmp_path / "results" / "demo")
+    values = pd.read_csv(data)["y"]
+    dates = pd.date_range("2020-01-01", periods=len(values), freq="D")
+    pd.DataFrame({"date": dates, "y": values}).to_csv(
+        tmp_path / "results" / "demo.csv", index=False
+    )
+    page = (Path(__file__).resolve().parent.parent / "docs" / "python.md").read_text()
+    example = re.findall(r"```python\n(.*?)```", page, re.S)[0]
+    exec(compile(example, "docs/python.md", "exec"), {})

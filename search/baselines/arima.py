@@ -196,6 +196,8 @@ def _run_on(noise: np.ndarray, inside: np.ndarray, ar: np.ndarray, ma: np.ndarra
     """The one-step errors over ``noise``: ``inside`` over its first values, then the
     difference equation's, each from the values and errors before it."""
     end = len(inside)
+    if end == len(noise):  # fitted on all of it: nothing after to run on
+        return inside
     ar_poly, ma_poly = np.r_[1.0, -ar], np.r_[1.0, ma]
     # The filter's state after the values and errors before end (lfiltic takes them
     # nearest first).

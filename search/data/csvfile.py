@@ -48,7 +48,35 @@ def read_csv_series(
     every time step (nothing fills them). ``known`` names those known in advance.
     """
     path = Path(path)
-    table = _read_table(path)
+    return table_series(
+        _read_table(path),
+        path,
+        column,
+        time_column=time_column,
+        split=split,
+        test=test,
+        fill=fill,
+        seasons=seasons,
+        features=features,
+        known=known,
+    )
+
+
+def table_series(
+    table: pd.DataFrame,
+    path: Path,
+    column: str | None = None,
+    *,
+    time_column: str | None = None,
+    split: int | float | None = None,
+    test: int | float | None = None,
+    fill: str | None = None,
+    seasons: tuple[int, ...] | None = None,
+    features: tuple[str, ...] = (),
+    known: tuple[str, ...] = (),
+) -> Series:
+    """As ``read_csv_series``, from a table of text already read (``path`` names it in
+    messages and in the series' name)."""
     time_column = _pick_time_column(table, time_column, column, path)
     column = _pick_column(table, column, time_column, path)
 
