@@ -31,10 +31,10 @@ def standby_growth(limit: float | None) -> float | None:
     return None if limit is None else limit / 2
 
 
-if TYPE_CHECKING:  # only a worker's own process holds models and outcomes
+if TYPE_CHECKING:  # only a worker's own process holds models
     import keras
 
-    from search.model.trainer import Outcome
+    from search.study.outcome import TrialOutcome
 
 
 class TrialEvents:
@@ -53,13 +53,13 @@ class TrialEvents:
         """A trial finished an epoch of a fold (both count from 1)."""
 
     def new_best(
-        self, number: int, model: keras.Model, config: dict[str, Any], outcome: Outcome
+        self, number: int, model: keras.Model, config: dict[str, Any], outcome: TrialOutcome
     ) -> None:
         """A trial beat every finished trial of the study; ``model`` holds its best weights.
         Heard in the worker's own process only, once the trial's result is in the study:
         an exception here is a warning kept beside the trial, not a failed trial."""
 
-    def trial_trained(self, number: int, outcome: Outcome) -> None:
+    def trial_trained(self, number: int, outcome: TrialOutcome) -> None:
         """A trial has trained (to its end, pruned or stopped) and its result is in the
         study, which ends the trial a moment later. Heard in the worker's own process only;
         an exception here is a warning, as for ``new_best``."""
@@ -85,12 +85,12 @@ class FanOut(TrialEvents):
             receiver.epoch_ended(number, epoch, val_mae, worker, fold)
 
     def new_best(
-        self, number: int, model: keras.Model, config: dict[str, Any], outcome: Outcome
+        self, number: int, model: keras.Model, config: dict[str, Any], outcome: TrialOutcome
     ) -> None:
         for receiver in self.receivers:
             receiver.new_best(number, model, config, outcome)
 
-    def trial_trained(self, number: int, outcome: Outcome) -> None:
+    def trial_trained(self, number: int, outcome: TrialOutcome) -> None:
         for receiver in self.receivers:
             receiver.trial_trained(number, outcome)
 

@@ -13,7 +13,7 @@ from search.model.best import read_info, save_best
 from search.model.build import build_model
 from search.model.fold import FoldOutcome
 from search.model.trainer import Outcome, Trainer
-from search.run.plan import RunOptions, plan_run
+from search.plan import RunOptions, plan_run
 
 
 def _outcome(*maes: float) -> Outcome:

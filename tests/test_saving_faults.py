@@ -7,8 +7,8 @@ import optuna
 from optuna.trial import TrialState
 
 from search.model import best as best_model
+from search.plan import RunOptions, plan_run
 from search.run.execute import start_run
-from search.run.plan import RunOptions, plan_run
 from search.study import records as rec
 from search.worker import artifacts
 from search.worker.loop import SearchLoop

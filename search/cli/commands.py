@@ -15,12 +15,12 @@ from search.outdir import OutDir
 from search.states import SweepEnd
 
 if TYPE_CHECKING:
-    from search.run.plan import RunOptions
+    from search.plan import RunOptions
 
 
 def run_options(args: argparse.Namespace) -> RunOptions:
     """What the command line changes about a space's run (``run``, ``submit``)."""
-    from search.run.plan import RunOptions
+    from search.plan import RunOptions
 
     names = [name for name in RunOptions.__dataclass_fields__ if name != "settings"]
     given = {name: getattr(args, name) for name in names if hasattr(args, name)}
@@ -47,8 +47,8 @@ def run(args: argparse.Namespace) -> int:
     forkserver = Forkserver.shared_or_started(args.forkserver, debug=args.debug)
     try:
         from search._startup import quiet_imports
+        from search.plan import plan_run
         from search.run.execute import execute
-        from search.run.plan import plan_run
 
         quiet_imports(args.debug, with_tensorflow=False)
         options = run_options(args)
@@ -216,8 +216,8 @@ def lr_find(args: argparse.Namespace) -> int:
     import dataclasses
 
     from search.model.build import xla_from_start
+    from search.plan import RunOptions, default_out, with_options
     from search.range_test import RangeTest, configuration, sweep, write_sweep
-    from search.run.plan import RunOptions, default_out, with_options
     from search.space import load_space
     from search.vocabulary import describe
 

@@ -10,8 +10,8 @@ import keras_tuner as kt
 
 from search.model.build import XlaAfter, build_model, xla_after, xla_from_start
 from search.model.trainer import EpochHook, Outcome, Trainer
-from search.range_test import resolve
 from search.space import Space
+from search.space.rates import resolve
 
 
 class ModelError(kt.errors.FailedTrialError):

@@ -1,4 +1,5 @@
-"""Groups of configurations that share one range test, and rates resolved from them.
+"""Groups of configurations that share one range test (``search.space.rates`` says which
+group a configuration is in, and resolves its rate).
 
 A learning rate suits a cell, an optimizer, a loss and a scaling far more than a width or a
 depth: those four fields make a group, and each group gets its own range test.
@@ -17,15 +18,9 @@ from search.outdir import OutDir
 from search.range_test.files import write_sweep
 from search.range_test.rule import RangeTest
 from search.range_test.sweep import configuration, sweep
-from search.space import Auto, Space
+from search.space import Space
+from search.space.rates import GROUP_FIELDS, group_key
 from search.vocabulary import describe
-
-GROUP_FIELDS = ("cell", "optimizer", "loss", "scaling")
-
-
-def group_key(config: dict[str, Any]) -> str:
-    """The group a configuration belongs to, such as ``lstm-adam-huber-standard``."""
-    return "-".join(str(config[field]) for field in GROUP_FIELDS)
 
 
 def groups(space: Space) -> dict[str, dict[str, Any]]:
@@ -44,17 +39,6 @@ def range_test_of(space: Space) -> RangeTest:
     if auto is None:
         raise UsageError("this space has no automatic learning rate")
     return RangeTest.preset(auto.preset)
-
-
-def resolve(config: dict[str, Any], rates: dict[str, float]) -> dict[str, Any]:
-    """``config`` with its learning rate: its group's suggestion times its searched scale.
-    A configuration without an automatic rate is returned as it is."""
-    if Auto.SCALE not in config:
-        return config
-    key = group_key(config)
-    if key not in rates:
-        raise UsageError(f"no range test has suggested a rate for {key}; run the search again")
-    return {**config, "learning_rate": rates[key] * float(config[Auto.SCALE])}
 
 
 def find_rates(

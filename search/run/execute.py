@@ -15,9 +15,9 @@ from search.data import short_of_a_season
 from search.errors import RunInterrupted
 from search.leaderboard import rebuild_leaderboard
 from search.outdir import OutDir
+from search.plan import Plan
 from search.run.log import RunLog
 from search.run.monitor import Monitor
-from search.run.plan import Plan
 from search.run.pool import WorkerPool
 from search.run.progress import Progress
 from search.run.reading import write_run_file

@@ -12,7 +12,7 @@ import optuna
 
 from search import study as studies
 from search.errors import UsageError
-from search.run.plan import CheckedSearch, RunOptions, check_search, default_out
+from search.plan import CheckedSearch, RunOptions, check_search, default_out
 from search.service.queue import list_searches
 from search.service.submission import Submission
 from search.study.contents import keep_series, keep_space

@@ -26,7 +26,7 @@ from search import study as studies
 from search.errors import RunInterrupted, UsageError
 from search.events import DEFAULT_RECYCLE_GROWTH
 from search.outdir import WORK_DIR
-from search.run.plan import Plan, RunOptions
+from search.plan import Plan, RunOptions
 from search.run.pool import WorkerPool
 from search.service.queue import EndedKey, QueuedSearch, list_searches, next_search
 from search.service.submission import REFIT_BY, Submission, mark_failed, mark_started

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import time
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import optuna
 from optuna.exceptions import UpdateFinishedTrialError
@@ -18,10 +18,8 @@ from optuna.trial import TrialState
 from search.data.forecasts import encode
 from search.states import Status
 from search.study import records as rec
+from search.study.outcome import TrialOutcome
 from search.study.records import rank_key
-
-if TYPE_CHECKING:
-    from search.model.trainer import Outcome
 
 
 class TrialTakenOver(Exception):
@@ -38,7 +36,7 @@ class TrialRecorder:
         self.study = study
         self.live = live
         self.pruned = False
-        self.outcome: Outcome | None = None
+        self.outcome: TrialOutcome | None = None
         self.taken_over = False
         # Epochs are timed from the trial's start as the study records it, so that a
         # reader adds them to datetime_start (sampling and model building included).
@@ -68,7 +66,7 @@ class TrialRecorder:
             self.pruned = True
         return self.pruned
 
-    def beats_best(self, outcome: Outcome, folds: int) -> bool:
+    def beats_best(self, outcome: TrialOutcome, folds: int) -> bool:
         """Whether ``outcome`` ranks above every finished trial of the study, every
         worker's included (see ``rank_key``: a trial scored on fewer than ``folds`` folds
         ranks after those scored on all)."""
@@ -90,7 +88,7 @@ class TrialRecorder:
                 return False
         return True
 
-    def result(self, outcome: Outcome, *, keep_forecast: bool = False) -> None:
+    def result(self, outcome: TrialOutcome, *, keep_forecast: bool = False) -> None:
         """Keep what the trial reached beside it; ``keep_forecast`` keeps its forecasts
         too (for the best trial, whose forecasts the report draws)."""
         self.outcome = outcome
@@ -160,7 +158,7 @@ class TrialRecorder:
             self.taken_over = True
 
 
-def _record(outcome: Outcome) -> rec.TrialRecord:
+def _record(outcome: TrialOutcome) -> rec.TrialRecord:
     return rec.TrialRecord(-1, Status.RUNNING, outcome.val_mae, {}, fold_maes=outcome.fold_maes)
 
 

@@ -15,7 +15,7 @@ from search.model.best import BestModelKeeper
 from search.model.hypermodel import ForecastHyperModel
 from search.model.trainer import Trainer
 from search.oracles import make_oracle, make_pruner
-from search.run.plan import Plan
+from search.plan import Plan
 from search.seeds import derive
 from search.states import Status
 from search.stopping import Stopper

@@ -39,7 +39,7 @@ from search.events import (
 )
 
 if TYPE_CHECKING:
-    from search.run.plan import Plan
+    from search.plan import Plan
     from search.stopping import Stopper
 
 
@@ -65,7 +65,7 @@ class WorkerJob:
 
     def plan(self) -> Plan:
         """The plan again, its space made from the space file's text."""
-        from search.run.plan import Plan
+        from search.plan import Plan
 
         return Plan(**self.plan_state)
 

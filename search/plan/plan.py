@@ -16,7 +16,7 @@ from search.data import Series, backtest_folds
 from search.errors import UsageError
 from search.events import DEFAULT_RECYCLE_GROWTH
 from search.outdir import OutDir
-from search.run._checks import check_inputs, check_length, check_writable
+from search.plan.checks import check_inputs, check_length, check_writable
 from search.settings import DATA_SETTINGS
 from search.space import Space, read_space_text, space_from_text
 from search.study import RunIdentity
