@@ -68,7 +68,7 @@ class Answer:
         if history is None:
             return run_series(load_run(self.out))
         column = str(self.saved.info.get("column") or _column(self.saved.info["data"]))
-        specs = [spec for _, _, spec in self.saved.networks]
+        specs = [network.spec for _, network in self.saved.networks]
         features = tuple(dict.fromkeys(f for spec in specs for f in spec.features))
         known = tuple(dict.fromkeys(k for spec in specs for k in spec.known))
         table = _as_text(history, column)

@@ -1,9 +1,12 @@
-"""Forecasts from a run's best model: one step ahead over a series, then steps beyond it."""
+"""Forecasting a series with what a run hands over: one step ahead over it, then steps
+beyond it. A saved network (``Network``) and the answer (``search.ensemble.saved``) answer
+the same ``Forecaster`` protocol, and ``forecast_frame`` writes the table of either."""
 
 from __future__ import annotations
 
 import dataclasses
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Protocol
 
 import keras
 import numpy as np
@@ -35,14 +38,49 @@ def one_step_end(spec: InputSpec, length: int) -> int:
     return length - (spec.horizon - 1 if spec.known else 0)
 
 
-def one_step(model: keras.Model, spec: InputSpec, series: Series) -> np.ndarray:
-    """The forecast of each value of ``one_step_labels``, from the real values before it
-    (a model of several steps: its first step)."""
-    labels = one_step_labels(spec, len(series.values))
-    raw = raw_inputs(spec, series, labels)
-    inputs = raw["history"] if spec.plain else raw
-    forecast = np.asarray(model.predict(inputs, batch_size=4096, verbose=0), "float64")
-    return forecast.reshape(len(labels), -1)[:, 0]
+class Forecaster(Protocol):
+    """What forecasts a series: how far back it reads, the points it forecasts one step
+    ahead, its forecasts of them from the real values before each, and ``steps`` values
+    beyond the end, each fed back as an input."""
+
+    def reach(self, series: Series) -> int: ...
+
+    def labels(self, series: Series) -> np.ndarray: ...
+
+    def one_step(self, series: Series, labels: np.ndarray, horizon: int = 1) -> np.ndarray: ...
+
+    def ahead(self, series: Series, steps: int) -> np.ndarray: ...
+
+
+@dataclass(frozen=True)
+class Network:
+    """A saved network (raw values in, forecast out) and what it reads, as a forecaster."""
+
+    model: keras.Model
+    spec: InputSpec
+
+    def reach(self, series: Series) -> int:
+        return self.spec.history
+
+    def labels(self, series: Series) -> np.ndarray:
+        return one_step_labels(self.spec, len(series.values))
+
+    def one_step(self, series: Series, labels: np.ndarray, horizon: int = 1) -> np.ndarray:
+        """``(n, horizon)``: from each label, from the real values before it (a network of
+        several steps: its first ``horizon``)."""
+        missing = [name for name in self.spec.features if name not in series.features]
+        if missing:
+            raise UsageError(
+                f"{series.name}: the model reads feature column {missing[0]!r}; give it with "
+                "--features"
+            )
+        raw = raw_inputs(self.spec, series, labels)
+        inputs = raw["history"] if self.spec.plain else raw
+        forecast = np.asarray(self.model.predict(inputs, batch_size=4096, verbose=0), "float64")
+        return forecast.reshape(len(labels), -1)[:, :horizon]
+
+    def ahead(self, series: Series, steps: int) -> np.ndarray:
+        return ahead(self.model, self.spec, series, steps)
 
 
 def ahead(model: keras.Model, spec: InputSpec, series: Series, steps: int) -> np.ndarray:
@@ -68,32 +106,24 @@ def ahead(model: keras.Model, spec: InputSpec, series: Series, steps: int) -> np
     return np.array(forecasts[:steps])
 
 
-def forecast_table(
-    model: keras.Model, info: dict[str, Any], series: Series, steps: int
-) -> pd.DataFrame:
+def forecast_frame(forecaster: Forecaster, series: Series, steps: int, what: str) -> pd.DataFrame:
     """``time``, ``actual``, ``forecast`` and ``kind`` (``one-step`` or ``ahead``) for every
-    value from the first one the model has all its inputs for (``one_step_labels``), then
-    ``steps`` past the end. Time stamps continue the series' own where it has them."""
-    spec = model_inputs(info)
-    first = spec.history
+    value ``forecaster`` forecasts one step ahead, then ``steps`` past the end. Time stamps
+    continue the series' own where it has them. ``what`` names it in messages."""
     values = series.values
+    first = forecaster.reach(series)
     if len(values) <= first:
         raise UsageError(
-            f"{series.name} has {len(values)} values; the model reads the last {first}, so it "
+            f"{series.name} has {len(values)} values; {what} reads the last {first}, so it "
             f"needs more than {first}"
         )
-    missing = [name for name in spec.features if name not in series.features]
-    if missing:
-        raise UsageError(
-            f"{series.name}: the model reads feature column {missing[0]!r}; give it with --features"
-        )
     time = series.time if series.time is not None else np.arange(len(values))
-    labels = one_step_labels(spec, len(values))
+    labels = forecaster.labels(series)
     past = pd.DataFrame(
         {
             "time": time[labels],
             "actual": values[labels].astype("float64"),
-            "forecast": one_step(model, spec, series),
+            "forecast": forecaster.one_step(series, labels)[:, 0],
             "kind": "one-step",
         }
     )
@@ -103,7 +133,7 @@ def forecast_table(
         {
             "time": continue_time(time, steps),
             "actual": np.nan,
-            "forecast": ahead(model, spec, series, steps),
+            "forecast": forecaster.ahead(series, steps),
             "kind": "ahead",
         }
     )

@@ -10,7 +10,7 @@ from conftest import write_space
 
 from search.cli import main
 from search.ensemble.saved import SavedAnswer, answer_table, load_answer
-from search.forecasting import model_inputs
+from search.forecasting import Network, model_inputs
 from search.leaderboard import read_leaderboard
 from search.model.best import load_best
 from search.run.reading import load_run, run_series
@@ -74,13 +74,13 @@ def test_forecast_with_a_known_column_stops_where_its_values_do(known_run, capsy
     # An answer with that network in it, half and half with exponential smoothing: its
     # forecasts are the network's first step and the smoothing's, weighted.
     model, info = load_best(out)
-    mixed = SavedAnswer({"fit_end": info["test_start"], "members": [{}, {}]})
-    mixed.networks.append((0.5, model, model_inputs(info)))
+    mixed = SavedAnswer({"members": [{}, {}]}, fit_end=info["test_start"])
+    mixed.networks.append((0.5, Network(model, model_inputs(info))))
     mixed.statistical.append((0.5, "ets"))
     series = run_series(load_run(out))
     table = answer_table(mixed, series, 0)
     assert table["time"].iloc[-1] == dates[LENGTH - HORIZON]
-    ets = SavedAnswer({"fit_end": info["test_start"], "members": [{}]}, statistical=[(1.0, "ets")])
+    ets = SavedAnswer({"members": [{}]}, statistical=[(1.0, "ets")], fit_end=info["test_start"])
     alone = answer_table(ets, series, 0).set_index("time")["forecast"]
     network = past.set_index(pd.to_datetime(past["time"]))["forecast"]
     at = pd.to_datetime(table["time"])

@@ -115,7 +115,7 @@ def report(args: argparse.Namespace) -> int:
 def forecast(args: argparse.Namespace) -> int:
     from search.data import DataSource
     from search.files import write_csv
-    from search.forecasting import dated_as_run, forecast_table, model_inputs
+    from search.forecasting import Network, dated_as_run, forecast_frame, model_inputs
     from search.model.best import load_best
     from search.run.reading import load_run, run_series
 
@@ -136,7 +136,7 @@ def forecast(args: argparse.Namespace) -> int:
         series = dated_as_run(source.load(), info)
     else:
         series = run_series(load_run(out, storage=args.storage))
-    table = forecast_table(model, info, series, args.steps)
+    table = forecast_frame(Network(model, model_inputs(info)), series, args.steps, "the model")
     path = Path(args.output) if args.output else OutDir(out).forecast
     write_csv(table, path)
     past = table[table["kind"] == "one-step"]
@@ -157,7 +157,7 @@ def _forecast_with_answer(args: argparse.Namespace, out: Path) -> int:
 
     answer = load_answer(out)
     if args.data:
-        specs = [spec for _, _, spec in answer.networks]
+        specs = [network.spec for _, network in answer.networks]
         series = DataSource(
             args.data,
             column=args.column,

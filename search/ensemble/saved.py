@@ -30,9 +30,8 @@ from search.data import Series
 from search.ensemble.answer import Ensemble
 from search.errors import UsageError
 from search.files import replace_file, write_json
-from search.forecasting import ahead, continue_time, one_step_end
+from search.forecasting import Network, forecast_frame, one_step_end
 from search.inputs import InputSpec
-from search.inputs.assembly import raw_inputs
 from search.outdir import OutDir
 
 
@@ -95,7 +94,7 @@ class SavedAnswer:
     ``fit_end`` of the series they forecast (None: all of it), once per series."""
 
     info: dict[str, Any]
-    networks: list[tuple[float, keras.Model, InputSpec]] = field(default_factory=list)
+    networks: list[tuple[float, Network]] = field(default_factory=list)
     statistical: list[tuple[float, str]] = field(default_factory=list)
     fit_end: int | None = None
     _fits: dict[tuple[int, str], Baseline] = field(default_factory=dict, repr=False)
@@ -106,22 +105,22 @@ class SavedAnswer:
 
     def reach(self, series: Series) -> int:
         """How many values before a point the members read: forecasts start there."""
-        networks = [spec.history for _, _, spec in self.networks]
+        networks = [network.reach(series) for _, network in self.networks]
         statistical = [self._fitted(name, series).reach for _, name in self.statistical]
         return max([1, *networks, *statistical])
 
     def labels(self, series: Series) -> np.ndarray:
         """The points every member can forecast one step ahead (``one_step_labels``)."""
         first, length = self.reach(series), len(series.values)
-        end = min([length, *(one_step_end(spec, length) for _, _, spec in self.networks)])
+        end = min([length, *(one_step_end(n.spec, length) for _, n in self.networks)])
         return np.arange(first, max(end, first))
 
     def ahead(self, series: Series, steps: int) -> np.ndarray:
         """``steps`` values beyond the end of ``series``: each member's own forecast ahead
         (its forecasts fed back as inputs), weighted."""
         total = np.zeros(steps)
-        for weight, model, spec in self.networks:
-            total += weight * ahead(model, spec, series, steps)
+        for weight, network in self.networks:
+            total += weight * network.ahead(series, steps)
         end = np.array([len(series.values)])
         for weight, name in self.statistical:
             # Two steps at least: one step reads the fitted values, which end at the series'.
@@ -133,12 +132,8 @@ class SavedAnswer:
         """``(n, horizon)``: the answer's forecasts from each label, from the real values
         before it."""
         total = np.zeros((len(labels), horizon))
-        for weight, model, spec in self.networks:
-            raw = raw_inputs(spec, series, labels)
-            inputs = raw["history"] if spec.plain else raw
-            forecast = np.asarray(model.predict(inputs, batch_size=4096, verbose=0), "float64")
-            # A network of several steps: its first ``horizon`` of them.
-            total += weight * forecast.reshape(len(labels), -1)[:, :horizon]
+        for weight, network in self.networks:
+            total += weight * network.one_step(series, labels, horizon)
         for weight, name in self.statistical:
             baseline = self._fitted(name, series)
             total += weight * baseline.forecast_ahead(series, labels, horizon)
@@ -188,39 +183,12 @@ def load_answer(out: str | Path, fit_end: int | None = None) -> SavedAnswer:
         if "file" in member:
             model = keras.saving.load_model(folder / member["file"], safe_mode=True, compile=False)
             spec = InputSpec.from_config(member["inputs"])
-            answer.networks.append((member["weight"], model, spec))
+            answer.networks.append((member["weight"], Network(model, spec)))
         else:
             answer.statistical.append((member["weight"], member["name"]))
     return answer
 
 
 def answer_table(answer: SavedAnswer, series: Series, steps: int) -> pd.DataFrame:
-    """As ``forecast_table``, for the run's answer (``search.ensemble.saved``)."""
-    values = series.values
-    first = answer.reach(series)
-    if len(values) <= first:
-        raise UsageError(
-            f"{series.name} has {len(values)} values; the answer reads the last {first}, so "
-            f"it needs more than {first}"
-        )
-    time = series.time if series.time is not None else np.arange(len(values))
-    labels = answer.labels(series)
-    past = pd.DataFrame(
-        {
-            "time": time[labels],
-            "actual": values[labels].astype("float64"),
-            "forecast": answer.one_step(series, labels)[:, 0],
-            "kind": "one-step",
-        }
-    )
-    if steps <= 0:
-        return past
-    future = pd.DataFrame(
-        {
-            "time": continue_time(time, steps),
-            "actual": np.nan,
-            "forecast": answer.ahead(series, steps),
-            "kind": "ahead",
-        }
-    )
-    return pd.concat([past, future], ignore_index=True)
+    """``search.forecasting.forecast_frame`` for the run's answer."""
+    return forecast_frame(answer, series, steps, "the answer")
