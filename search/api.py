@@ -40,23 +40,53 @@ class Answer:
         """Each member's weight, heaviest first: ``{"arima": 0.6, "trial 12": 0.25, ...}``."""
         return {m["name"]: m["weight"] for m in self.saved.info["members"]}
 
-    def forecast(self, steps: int, history: pd.DataFrame | pd.Series | None = None) -> pd.DataFrame:
+    def forecast(
+        self,
+        steps: int,
+        history: pd.DataFrame | pd.Series | None = None,
+        future: pd.DataFrame | None = None,
+    ) -> pd.DataFrame:
         """The next ``steps`` values after the end of ``history`` (default: the run's own
         series), indexed by their time stamps (continuing the history's, on its business
         calendar where it has one): a ``forecast`` column.
 
         ``history`` is a DataFrame with the run's column (and the feature columns its
-        networks read), its time stamps in the index or in a column, or a Series of values."""
+        networks read), its time stamps in the index or in a column, or a Series of values.
+        ``future`` holds the known columns past its end, indexed by time stamp, for networks
+        that read them ahead (``forecast --future``)."""
         from search.ensemble.saved import answer_table
 
         if steps < 1:
             raise UsageError(f"steps {steps}: forecast at least one step")
         series = self.history(history)
-        table = answer_table(self.saved, series, steps)
+        table = answer_table(self.saved, series, steps, self._future(future, series, steps))
         ahead = table[table["kind"] == "ahead"]
         return pd.DataFrame(
             {"forecast": ahead["forecast"].to_numpy()}, index=pd.Index(ahead["time"], name="time")
         )
+
+    def _future(
+        self, future: pd.DataFrame | None, series: Series, steps: int
+    ) -> dict[str, np.ndarray] | None:
+        """The known columns of ``future`` at the time stamps the forecast reads them at."""
+        from search.forecasting import continue_time, future_rows
+
+        specs = [network.spec for _, network in self.saved.networks]
+        rows = max([future_rows(spec, steps) for spec in specs], default=0)
+        if future is None or not rows:
+            return None
+        time = series.time if series.time is not None else np.arange(len(series.values))
+        stamps = pd.Index(continue_time(time, rows))
+        found = {}
+        for name in dict.fromkeys(k for spec in specs for k in spec.known):
+            if name not in future.columns:
+                raise DataError(f"future has no column {name!r}, which the forecast reads ahead")
+            values = future[name].reindex(stamps)
+            if values.isna().any():
+                first = stamps[int(np.flatnonzero(values.isna().to_numpy())[0])]
+                raise DataError(f"future has no {name!r} for {first}, a time the forecast reads")
+            found[name] = values.to_numpy(dtype="float64")
+        return found
 
     def history(self, history: pd.DataFrame | pd.Series | None = None) -> Series:
         """The series a forecast continues: the run's own, or ``history`` read as a CSV file

@@ -16,7 +16,7 @@ from search.data import Series
 from search.data.business import business_calendar
 from search.errors import UsageError
 from search.inputs import InputSpec
-from search.inputs.assembly import phases, raw_inputs
+from search.inputs.assembly import raw_inputs
 
 
 def model_inputs(info: dict[str, Any]) -> InputSpec:
@@ -49,7 +49,9 @@ class Forecaster(Protocol):
 
     def one_step(self, series: Series, labels: np.ndarray, horizon: int = 1) -> np.ndarray: ...
 
-    def ahead(self, series: Series, steps: int) -> np.ndarray: ...
+    def ahead(
+        self, series: Series, steps: int, future: dict[str, np.ndarray] | None = None
+    ) -> np.ndarray: ...
 
 
 @dataclass(frozen=True)
@@ -79,37 +81,74 @@ class Network:
         forecast = np.asarray(self.model.predict(inputs, batch_size=4096, verbose=0), "float64")
         return forecast.reshape(len(labels), -1)[:, :horizon]
 
-    def ahead(self, series: Series, steps: int) -> np.ndarray:
-        return ahead(self.model, self.spec, series, steps)
+    def ahead(
+        self, series: Series, steps: int, future: dict[str, np.ndarray] | None = None
+    ) -> np.ndarray:
+        return ahead(self.model, self.spec, series, steps, future)
 
 
-def ahead(model: keras.Model, spec: InputSpec, series: Series, steps: int) -> np.ndarray:
+def future_rows(spec: InputSpec, steps: int) -> int:
+    """How many rows past the end a forecast of ``steps`` reads known columns from: whole
+    blocks of the model's horizon (none for a model that reads no known column)."""
+    return -(-steps // spec.horizon) * spec.horizon if spec.known else 0
+
+
+def ahead(
+    model: keras.Model,
+    spec: InputSpec,
+    series: Series,
+    steps: int,
+    future: dict[str, np.ndarray] | None = None,
+) -> np.ndarray:
     """``steps`` values beyond the end: the model's own ``horizon`` at a time, fed back as
-    inputs only beyond it."""
-    values = series.values
-    if spec.features:
+    inputs only beyond it. A model that reads known columns reads their ``future`` values
+    (``future_rows`` of each, by name)."""
+    unknown = [name for name in spec.features if name not in spec.known]
+    if unknown:
         raise UsageError(
-            f"the model reads {', '.join(spec.features)}, whose values beyond the series are "
-            "not known; forecast with --steps 0, or give --data with rows that hold them"
+            f"the model reads {', '.join(unknown)}, whose values beyond the series are not "
+            "known; forecast with --steps 0, or give --data with rows that hold them"
         )
-    history = list(np.asarray(values[-spec.history :], dtype="float32"))
-    forecasts: list[float] = []
-    while len(forecasts) < steps:
-        raw = {"history": np.array([history[-spec.history :]], dtype="float32")}
-        if spec.phases:
-            position = series.calendar_origin + len(values) + len(forecasts)
-            raw["calendar"] = phases(np.array([position]), spec.phases)
+    rows = future_rows(spec, steps)
+    missing = [name for name in spec.known if future is None or name not in future]
+    if missing:
+        raise UsageError(
+            f"the model reads {', '.join(missing)} ahead: give their next {rows} values with "
+            "--future FILE.csv"
+        )
+    length = len(series.values)
+    blocks = -(-steps // spec.horizon)
+    extended = dataclasses.replace(
+        series,
+        values=np.r_[series.values.astype("float64"), np.full(blocks * spec.horizon, np.nan)],
+        time=None,
+        filled=None,
+        causal=None,
+        features={
+            name: np.r_[series.features[name], np.asarray(future[name], "float64")[:rows]]
+            for name in spec.features
+        },
+    )
+    for block in range(blocks):
+        label = length + block * spec.horizon
+        raw = raw_inputs(spec, extended, np.array([label]))
         inputs = raw["history"] if spec.plain else raw
-        block = np.asarray(model.predict_on_batch(inputs), "float64").reshape(-1).tolist()
-        forecasts += block
-        history += block
-    return np.array(forecasts[:steps])
+        forecast = np.asarray(model.predict_on_batch(inputs), "float64").reshape(-1)
+        extended.values[label : label + spec.horizon] = forecast[: spec.horizon]
+    return extended.values[length : length + steps].copy()
 
 
-def forecast_frame(forecaster: Forecaster, series: Series, steps: int, what: str) -> pd.DataFrame:
+def forecast_frame(
+    forecaster: Forecaster,
+    series: Series,
+    steps: int,
+    what: str,
+    future: dict[str, np.ndarray] | None = None,
+) -> pd.DataFrame:
     """``time``, ``actual``, ``forecast`` and ``kind`` (``one-step`` or ``ahead``) for every
-    value ``forecaster`` forecasts one step ahead, then ``steps`` past the end. Time stamps
-    continue the series' own where it has them. ``what`` names it in messages."""
+    value ``forecaster`` forecasts one step ahead, then ``steps`` past the end (reading the
+    ``future`` of known columns, by name). Time stamps continue the series' own where it has
+    them. ``what`` names it in messages."""
     values = series.values
     first = forecaster.reach(series)
     if len(values) <= first:
@@ -133,7 +172,7 @@ def forecast_frame(forecaster: Forecaster, series: Series, steps: int, what: str
         {
             "time": continue_time(time, steps),
             "actual": np.nan,
-            "forecast": forecaster.ahead(series, steps),
+            "forecast": forecaster.ahead(series, steps, future),
             "kind": "ahead",
         }
     )

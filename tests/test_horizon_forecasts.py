@@ -101,3 +101,69 @@ def test_the_report_draws_each_forecast_at_its_own_time(known_run):
     assert str(dates[SPIKE]) in line
     table = read_leaderboard(out / "leaderboard.csv")
     assert np.isfinite(table[table["trial"].notna()]["test_mae"]).all()
+
+
+def _future(path, dates, promo, drop: int | None = None, column: str = "promo") -> None:
+    after = dates[-1] + 1 + np.arange(len(promo))
+    frame = pd.DataFrame({"date": after.astype(str), column: promo})
+    if drop is not None:
+        frame = frame.drop(index=drop)
+    frame.to_csv(path, index=False)
+
+
+def test_forecast_past_the_end_reads_the_known_column_s_future(known_run, capsys, tmp_path):
+    out, dates = known_run
+    command = ["forecast", str(out), "--best-trial", "--steps", "10"]
+    # Without the file: one line saying what to give.
+    assert main([*command, "--output", str(tmp_path / "none.csv")]) == 2
+    error = capsys.readouterr().err.strip()
+    assert len(error.splitlines()) == 1
+    assert "promo" in error and "next 12 values" in error and "--future" in error
+    # Ten steps of a 3-step model read 12 rows of it: four whole blocks.
+    forecasts = {}
+    for level in (0.0, 1.0):
+        future = tmp_path / f"future-{level}.csv"
+        _future(future, dates, np.full(12, level))
+        output = tmp_path / f"ahead-{level}.csv"
+        assert main([*command, "--future", str(future), "--output", str(output)]) == 0
+        table = pd.read_csv(output)
+        ahead = table[table["kind"] == "ahead"]
+        assert len(ahead) == 10 and np.isfinite(ahead["forecast"]).all()
+        assert ahead["time"].iloc[0] == str(dates[-1] + 1)
+        forecasts[level] = ahead["forecast"].to_numpy()
+    assert not np.allclose(forecasts[0.0], forecasts[1.0])  # the network reads it
+
+
+def test_a_future_file_without_a_row_or_the_column_is_refused_in_one_line(
+    known_run, capsys, tmp_path
+):
+    out, dates = known_run
+    command = ["forecast", str(out), "--best-trial", "--steps", "10", "--future"]
+    gap = tmp_path / "gap.csv"
+    _future(gap, dates, np.ones(12), drop=5)
+    assert main([*command, str(gap)]) == 2
+    error = capsys.readouterr().err.strip()
+    assert len(error.splitlines()) == 1 and f"no row for {dates[-1] + 6}" in error
+    other = tmp_path / "other.csv"
+    _future(other, dates, np.ones(12), column="price")
+    assert main([*command, str(other)]) == 2
+    error = capsys.readouterr().err.strip()
+    assert len(error.splitlines()) == 1 and "no column 'promo'" in error
+
+
+def test_the_python_api_reads_the_future_from_a_frame_indexed_by_time(known_run, tmp_path):
+    from search.api import Answer
+
+    out, dates = known_run
+    promo = (np.arange(12) % 2).astype(float)
+    future = tmp_path / "future.csv"
+    _future(future, dates, promo)
+    command = ["forecast", str(out), "--best-trial", "--steps", "10", "--future", str(future)]
+    assert main([*command, "--output", str(tmp_path / "cli.csv")]) == 0
+    cli = pd.read_csv(tmp_path / "cli.csv")
+    model, info = load_best(out)
+    network = SavedAnswer({"members": [{"name": "trial", "weight": 1.0}]})
+    network.networks.append((1.0, Network(model, model_inputs(info))))
+    frame = pd.read_csv(future, index_col="date", parse_dates=True)
+    api = Answer(out, network).forecast(10, future=frame)
+    assert np.allclose(api["forecast"], cli[cli["kind"] == "ahead"]["forecast"], atol=1e-6)

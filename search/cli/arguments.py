@@ -127,6 +127,12 @@ def _forecast(commands: argparse._SubParsersAction, common: argparse.ArgumentPar
     )
     data_options(forecast, split=False)
     forecast.add_argument(
+        "--future",
+        metavar="FILE.csv",
+        help="the known columns' values past the end (rows matched by time stamp), for "
+        "networks that read them ahead",
+    )
+    forecast.add_argument(
         "--output", metavar="FILE.csv", help="where to write (default OUT/forecast.csv)"
     )
     forecast.add_argument(

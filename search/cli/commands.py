@@ -15,6 +15,10 @@ from search.outdir import OutDir
 from search.states import SweepEnd
 
 if TYPE_CHECKING:
+    import numpy as np
+
+    from search.data import Series
+    from search.inputs import InputSpec
     from search.plan import RunOptions
 
 
@@ -136,7 +140,9 @@ def forecast(args: argparse.Namespace) -> int:
         series = dated_as_run(source.load(), info)
     else:
         series = run_series(load_run(out, storage=args.storage))
-    table = forecast_frame(Network(model, model_inputs(info)), series, args.steps, "the model")
+    network = Network(model, model_inputs(info))
+    future = _future(args, [network.spec], series)
+    table = forecast_frame(network, series, args.steps, "the model", future)
     path = Path(args.output) if args.output else OutDir(out).forecast
     write_csv(table, path)
     past = table[table["kind"] == "one-step"]
@@ -169,7 +175,8 @@ def _forecast_with_answer(args: argparse.Namespace, out: Path) -> int:
         series = dated_as_run(series, answer.info)
     else:
         series = run_series(load_run(out, storage=args.storage))
-    table = answer_table(answer, series, args.steps)
+    future = _future(args, [network.spec for _, network in answer.networks], series)
+    table = answer_table(answer, series, args.steps, future)
     path = Path(args.output) if args.output else OutDir(out).forecast
     write_csv(table, path)
     past = table[table["kind"] == "one-step"]
@@ -189,6 +196,24 @@ def _forecast_with_answer(args: argparse.Namespace, out: Path) -> int:
         f"(in-sample for the statistical members), {args.steps} ahead -> {path}"
     )
     return 0
+
+
+def _future(
+    args: argparse.Namespace, specs: list[InputSpec], series: Series
+) -> dict[str, np.ndarray] | None:
+    """The known columns' values past the end that ``--future`` gives, at the time stamps
+    the forecast reads them at; None without the option or a network that reads them."""
+    import numpy as np
+
+    from search.data.future import read_future
+    from search.forecasting import continue_time, future_rows
+
+    rows = max([future_rows(spec, args.steps) for spec in specs], default=0)
+    known = tuple(dict.fromkeys(name for spec in specs for name in spec.known))
+    if args.future is None or not rows:
+        return None
+    time = series.time if series.time is not None else np.arange(len(series.values))
+    return read_future(args.future, known, continue_time(time, rows))
 
 
 def reproduce_trial(args: argparse.Namespace) -> int:

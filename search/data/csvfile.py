@@ -49,7 +49,7 @@ def read_csv_series(
     """
     path = Path(path)
     return table_series(
-        _read_table(path),
+        read_table(path),
         path,
         column,
         time_column=time_column,
@@ -77,12 +77,12 @@ def table_series(
 ) -> Series:
     """As ``read_csv_series``, from a table of text already read (``path`` names it in
     messages and in the series' name)."""
-    time_column = _pick_time_column(table, time_column, column, path)
+    time_column = pick_time_column(table, time_column, column, path)
     column = _pick_column(table, column, time_column, path)
 
     _check_features(table, features, known, column, time_column, path)
-    values = _numbers(table[column], column, path)
-    columns = {name: _numbers(table[name], name, path) for name in features}
+    values = numbers_of(table[column], column, path)
+    columns = {name: numbers_of(table[name], name, path) for name in features}
     time = time_values(table[time_column], time_column, path) if time_column else None
     if time is not None:
         values, time, columns = regularise(values, time, time_column, path, fill, columns)
@@ -157,7 +157,7 @@ def _check_complete(columns: dict[str, np.ndarray], time: np.ndarray | None, pat
             )
 
 
-def _read_table(path: Path) -> pd.DataFrame:
+def read_table(path: Path) -> pd.DataFrame:
     if not path.exists():
         raise DataError(f"{path}: no such data file")
     if path.is_dir():
@@ -206,7 +206,7 @@ def _pick_column(
     raise DataError(f"{path}: say which column to forecast with --column; the columns are {listed}")
 
 
-def _pick_time_column(
+def pick_time_column(
     table: pd.DataFrame, time_column: str | None, column: str | None, path: Path
 ) -> str | None:
     """The time column: the one given, else the one named as time columns are (``date``,
@@ -231,7 +231,7 @@ def _pick_time_column(
     return held[0] if held else None
 
 
-def _numbers(raw: pd.Series, column: str, path: Path) -> np.ndarray:
+def numbers_of(raw: pd.Series, column: str, path: Path) -> np.ndarray:
     text = raw.str.strip()
     values = pd.to_numeric(text.where(text != "", None), errors="coerce")
     missing_text = text.isin(["", "NA", "N/A", "NaN", "nan", "null", "NULL", "None", "-"])

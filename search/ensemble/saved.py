@@ -115,12 +115,15 @@ class SavedAnswer:
         end = min([length, *(one_step_end(n.spec, length) for _, n in self.networks)])
         return np.arange(first, max(end, first))
 
-    def ahead(self, series: Series, steps: int) -> np.ndarray:
+    def ahead(
+        self, series: Series, steps: int, future: dict[str, np.ndarray] | None = None
+    ) -> np.ndarray:
         """``steps`` values beyond the end of ``series``: each member's own forecast ahead
-        (its forecasts fed back as inputs), weighted."""
+        (its forecasts fed back as inputs; a network's known columns read from ``future``),
+        weighted."""
         total = np.zeros(steps)
         for weight, network in self.networks:
-            total += weight * network.ahead(series, steps)
+            total += weight * network.ahead(series, steps, future)
         end = np.array([len(series.values)])
         for weight, name in self.statistical:
             # Two steps at least: one step reads the fitted values, which end at the series'.
@@ -189,6 +192,11 @@ def load_answer(out: str | Path, fit_end: int | None = None) -> SavedAnswer:
     return answer
 
 
-def answer_table(answer: SavedAnswer, series: Series, steps: int) -> pd.DataFrame:
+def answer_table(
+    answer: SavedAnswer,
+    series: Series,
+    steps: int,
+    future: dict[str, np.ndarray] | None = None,
+) -> pd.DataFrame:
     """``search.forecasting.forecast_frame`` for the run's answer."""
-    return forecast_frame(answer, series, steps, "the answer")
+    return forecast_frame(answer, series, steps, "the answer", future)
