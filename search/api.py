@@ -45,6 +45,7 @@ class Answer:
         steps: int,
         history: pd.DataFrame | pd.Series | None = None,
         future: pd.DataFrame | None = None,
+        levels: tuple[float, ...] = (),
     ) -> pd.DataFrame:
         """The next ``steps`` values after the end of ``history`` (default: the run's own
         series), indexed by their time stamps (continuing the history's, on its business
@@ -53,17 +54,24 @@ class Answer:
         ``history`` is a DataFrame with the run's column (and the feature columns its
         networks read), its time stamps in the index or in a column, or a Series of values.
         ``future`` holds the known columns past its end, indexed by time stamp, for networks
-        that read them ahead (``forecast --future``)."""
-        from search.ensemble.saved import answer_table
+        that read them ahead (``forecast --future``). ``levels`` (such as ``(80, 95)``) add
+        the prediction intervals ``lo_80``, ``hi_80``, ... (``forecast --levels``)."""
+        from search.ensemble.saved import answer_table, answer_widths
+        from search.run.reading import load_run, run_series
 
         if steps < 1:
             raise UsageError(f"steps {steps}: forecast at least one step")
         series = self.history(history)
-        table = answer_table(self.saved, series, steps, self._future(future, series, steps))
+        widths = None
+        if levels:
+            widths = answer_widths(self.out, run_series(load_run(self.out)), steps, tuple(levels))
+            if widths is None:
+                raise UsageError(f"{self.out}: this answer was saved before intervals were")
+        future_values = self._future(future, series, steps)
+        table = answer_table(self.saved, series, steps, future_values, widths)
         ahead = table[table["kind"] == "ahead"]
-        return pd.DataFrame(
-            {"forecast": ahead["forecast"].to_numpy()}, index=pd.Index(ahead["time"], name="time")
-        )
+        columns = [c for c in ahead.columns if c == "forecast" or c.startswith(("lo_", "hi_"))]
+        return ahead[columns].set_index(pd.Index(ahead["time"], name="time"))
 
     def _future(
         self, future: pd.DataFrame | None, series: Series, steps: int

@@ -12,7 +12,7 @@ import keras
 import numpy as np
 import pandas as pd
 
-from search.data import Series
+from search.data import Series, lagged, window_lags
 from search.data.business import business_calendar
 from search.errors import UsageError
 from search.inputs import InputSpec
@@ -86,6 +86,32 @@ class Network:
     ) -> np.ndarray:
         return ahead(self.model, self.spec, series, steps, future)
 
+    def paths(self, series: Series, origins: np.ndarray, steps: int) -> np.ndarray:
+        """``(n, steps)``: from each origin inside the series, ``steps`` on, each forecast
+        fed back as an input (known columns and calendar read from the series)."""
+        spec = self.spec
+        unknown = [name for name in spec.features if name not in spec.known]
+        if unknown:
+            raise UsageError(
+                f"the model reads {', '.join(unknown)}, whose values ahead are not known: it "
+                "has no forecasts of several steps, nor their intervals"
+            )
+        origins = np.asarray(origins, dtype="int64")
+        blocks = -(-steps // spec.horizon)
+        width = spec.history
+        buffer = np.c_[
+            lagged(series, origins, window_lags(width)).astype("float64"),
+            np.zeros((len(origins), blocks * spec.horizon)),
+        ]
+        for block in range(blocks):
+            at = block * spec.horizon
+            raw = raw_inputs(spec, series, origins + at)
+            raw["history"] = buffer[:, at : at + width].astype("float32")
+            inputs = raw["history"] if spec.plain else raw
+            output = np.asarray(self.model.predict(inputs, batch_size=4096, verbose=0), "float64")
+            buffer[:, width + at : width + at + spec.horizon] = output.reshape(len(origins), -1)
+        return buffer[:, width : width + steps]
+
 
 def future_rows(spec: InputSpec, steps: int) -> int:
     """How many rows past the end a forecast of ``steps`` reads known columns from: whole
@@ -144,11 +170,13 @@ def forecast_frame(
     steps: int,
     what: str,
     future: dict[str, np.ndarray] | None = None,
+    widths: dict[str, tuple[float, np.ndarray]] | None = None,
 ) -> pd.DataFrame:
     """``time``, ``actual``, ``forecast`` and ``kind`` (``one-step`` or ``ahead``) for every
     value ``forecaster`` forecasts one step ahead, then ``steps`` past the end (reading the
     ``future`` of known columns, by name). Time stamps continue the series' own where it has
-    them. ``what`` names it in messages."""
+    them. ``what`` names it in messages. ``widths`` (by level: the half-width of a one-step
+    forecast and of each step ahead) add ``lo_<level>`` and ``hi_<level>`` columns."""
     values = series.values
     first = forecaster.reach(series)
     if len(values) <= first:
@@ -166,9 +194,12 @@ def forecast_frame(
             "kind": "one-step",
         }
     )
+    for level, (one_step_width, _) in (widths or {}).items():
+        past[f"lo_{level}"] = past["forecast"] - one_step_width
+        past[f"hi_{level}"] = past["forecast"] + one_step_width
     if steps <= 0:
         return past
-    future = pd.DataFrame(
+    beyond = pd.DataFrame(
         {
             "time": continue_time(time, steps),
             "actual": np.nan,
@@ -176,7 +207,10 @@ def forecast_frame(
             "kind": "ahead",
         }
     )
-    return pd.concat([past, future], ignore_index=True)
+    for level, (_, ahead_widths) in (widths or {}).items():
+        beyond[f"lo_{level}"] = beyond["forecast"] - ahead_widths[:steps]
+        beyond[f"hi_{level}"] = beyond["forecast"] + ahead_widths[:steps]
+    return pd.concat([past, beyond], ignore_index=True)
 
 
 def dated_as_run(series: Series, info: dict[str, Any]) -> Series:

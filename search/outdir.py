@@ -114,8 +114,14 @@ class OutDir:
         return self.answer_dir / "answer.json"
 
     def answer_model(self, trial: int) -> Path:
-        """``answer/trial_<n>.keras``: a network of the answer, refit before the test part."""
+        """``answer/trial_<n>.keras``: a network of the answer."""
         return self.answer_dir / f"trial_{trial}.keras"
+
+    @property
+    def answer_residuals(self) -> Path:
+        """``answer/residuals.npy``: the answer's cross-fitted validation errors, for its
+        intervals (``search.ensemble.intervals``)."""
+        return self.answer_dir / "residuals.npy"
 
     # -- the report and the forecast ----------------------------------------------------------
 

@@ -156,3 +156,39 @@ def test_the_python_page_s_example_runs(untested_run, tmp_path, monkeypatch):
     page = (Path(__file__).resolve().parent.parent / "docs" / "python.md").read_text()
     example = re.findall(r"```python\n(.*?)```", page, re.S)[0]
     exec(compile(example, "docs/python.md", "exec"), {})
+
+
+def test_forecast_gives_intervals_from_the_answer_s_errors_out_of_sample(
+    untested_run, capsys, tmp_path
+):
+    import search
+    from search.ensemble.intervals import half_width
+
+    out, _, _ = untested_run
+    command = ["forecast", str(out), "--steps", "14", "--output", str(tmp_path / "f.csv")]
+    assert main(command) == 0
+    assert "intervals at 80, 95 %" in capsys.readouterr().out
+    table = pd.read_csv(tmp_path / "f.csv")
+    assert {"lo_80", "hi_80", "lo_95", "hi_95"} <= set(table.columns)
+    assert (table["lo_95"] <= table["lo_80"]).all() and (table["lo_80"] < table["forecast"]).all()
+    assert (table["forecast"] < table["hi_80"]).all() and (table["hi_80"] <= table["hi_95"]).all()
+    # A one-step forecast's half-width is the conformal quantile of the kept errors.
+    errors = np.load(out / "answer" / "residuals.npy")[:, 0]
+    one_step = table[table["kind"] == "one-step"]
+    assert np.allclose(one_step["hi_80"] - one_step["forecast"], half_width(errors, 80))
+    # Far ahead is less sure than one step ahead.
+    ahead = table[table["kind"] == "ahead"]
+    width = (ahead["hi_80"] - ahead["lo_80"]).to_numpy()
+    assert width[-1] > width[0]
+    # The Python API gives the same.
+    api = search.load(out).forecast(14, levels=(80, 95))
+    assert np.allclose(api["lo_95"], ahead["lo_95"], atol=1e-6)
+
+
+def test_a_level_the_errors_cannot_support_is_refused_in_one_line(untested_run, capsys):
+    out, _, _ = untested_run
+    assert main(["forecast", str(out), "--levels", "99.9"]) == 2
+    error = capsys.readouterr().err.strip()
+    assert len(error.splitlines()) == 1 and "a 99.9 % interval needs at least 999" in error
+    assert main(["forecast", str(out), "--levels", "80,120"]) == 2
+    assert "each level is above 0 and below 100" in capsys.readouterr().err

@@ -127,6 +127,13 @@ def _forecast(commands: argparse._SubParsersAction, common: argparse.ArgumentPar
     )
     data_options(forecast, split=False)
     forecast.add_argument(
+        "--levels",
+        default="80,95",
+        metavar="PERCENTS",
+        help="the answer's prediction intervals, such as 80,95 (default): lo_<level> and "
+        "hi_<level> columns, split-conformal from its errors out of sample",
+    )
+    forecast.add_argument(
         "--future",
         metavar="FILE.csv",
         help="the known columns' values past the end (rows matched by time stamp), for "

@@ -156,12 +156,15 @@ def forecast(args: argparse.Namespace) -> int:
 
 def _forecast_with_answer(args: argparse.Namespace, out: Path) -> int:
     from search.data import DataSource
-    from search.ensemble.saved import answer_table, load_answer
+    from search.ensemble.intervals import parse_levels
+    from search.ensemble.saved import answer_table, answer_widths, load_answer
     from search.files import write_csv
     from search.forecasting import dated_as_run
     from search.run.reading import load_run, run_series
 
+    levels = parse_levels(args.levels)
     answer = load_answer(out)
+    own = series = run_series(load_run(out, storage=args.storage))
     if args.data:
         specs = [network.spec for _, network in answer.networks]
         series = DataSource(
@@ -173,10 +176,11 @@ def _forecast_with_answer(args: argparse.Namespace, out: Path) -> int:
             known=tuple(dict.fromkeys(k for spec in specs for k in spec.known)),
         ).load()
         series = dated_as_run(series, answer.info)
-    else:
-        series = run_series(load_run(out, storage=args.storage))
     future = _future(args, [network.spec for _, network in answer.networks], series)
-    table = answer_table(answer, series, args.steps, future)
+    widths = answer_widths(out, own, args.steps, levels)
+    if widths is None:
+        print("note: no intervals: this answer was saved before they were", file=sys.stderr)
+    table = answer_table(answer, series, args.steps, future, widths)
     path = Path(args.output) if args.output else OutDir(out).forecast
     write_csv(table, path)
     past = table[table["kind"] == "one-step"]
@@ -193,7 +197,9 @@ def _forecast_with_answer(args: argparse.Namespace, out: Path) -> int:
     print(
         f"the answer: {answer.describe()} (statistical members fitted on all {len(series.values)} "
         f"values of {series.name}, through {end}{networks}): {len(past)} one-step forecasts "
-        f"(in-sample for the statistical members), {args.steps} ahead -> {path}"
+        f"(in-sample for the statistical members), {args.steps} ahead"
+        + (f", intervals at {', '.join(widths)} %" if widths else "")
+        + f" -> {path}"
     )
     return 0
 

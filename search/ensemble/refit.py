@@ -29,8 +29,10 @@ import numpy as np
 import optuna
 
 from search.data import Series
-from search.ensemble.answer import Ensemble, answer_of
+from search.ensemble.answer import Ensemble, answer_of, candidates_of
+from search.ensemble.intervals import cross_fitted_residuals
 from search.ensemble.saved import save_answer, save_network
+from search.files import replace_file
 from search.inputs import Assembly, InputSpec
 from search.inputs.standalone import stand_alone
 from search.model.hypermodel import ForecastHyperModel
@@ -39,8 +41,15 @@ from search.model.training import build_optimizer, forecast_with, start_linear_s
 from search.outdir import OutDir
 from search.reproduce import retrain
 from search.space import Space
+from search.study import RunIdentity
 from search.study import records as rec
-from search.study.forecasts import Refit, keep_refit, read_refits, read_trial_forecasts
+from search.study.forecasts import (
+    Refit,
+    keep_refit,
+    read_actuals,
+    read_refits,
+    read_trial_forecasts,
+)
 
 # A retrained network whose test forecasts differ from its trial's by more than this (in
 # the series' units, relative to their mean magnitude) did not come out the same.
@@ -152,6 +161,7 @@ def _write(space: Space, series: Series, study: optuna.Study, out: Path, answer:
     about = {
         "study": study.study_name,
         "data": series.name,
+        "split": series.split,
         "test_start": series.test_start if series.has_test else None,
         "seasons": list(series.seasons),
         "calendar_origin": series.calendar_origin,
@@ -159,6 +169,10 @@ def _write(space: Space, series: Series, study: optuna.Study, out: Path, answer:
         "refit": space.setting("refit"),
     }
     save_answer(out, answer, specs, end, about)
+    identity, actuals = RunIdentity.read(study), read_actuals(study)
+    if identity is not None and actuals is not None:
+        residuals = cross_fitted_residuals(candidates_of(study, identity.folds), actuals)
+        replace_file(OutDir(out).answer_residuals, lambda target: np.save(target, residuals))
 
 
 def refit_epochs(trial: optuna.trial.FrozenTrial) -> int:

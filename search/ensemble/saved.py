@@ -28,6 +28,7 @@ import pandas as pd
 from search.baselines import Baseline, Unfit, baselines_for
 from search.data import Series
 from search.ensemble.answer import Ensemble
+from search.ensemble.intervals import half_width, level_name
 from search.errors import UsageError
 from search.files import replace_file, write_json
 from search.forecasting import Network, forecast_frame, one_step_end
@@ -131,6 +132,16 @@ class SavedAnswer:
             total += weight * path[0, :steps]
         return total
 
+    def paths(self, series: Series, origins: np.ndarray, steps: int) -> np.ndarray:
+        """``(n, steps)``: the answer run ``steps`` on from each origin inside ``series``,
+        each member's forecasts fed back as its inputs, weighted."""
+        total = np.zeros((len(origins), steps))
+        for weight, network in self.networks:
+            total += weight * network.paths(series, origins, steps)
+        for weight, name in self.statistical:
+            total += weight * self._fitted(name, series).forecast_ahead(series, origins, steps)
+        return total
+
     def one_step(self, series: Series, labels: np.ndarray, horizon: int = 1) -> np.ndarray:
         """``(n, horizon)``: the answer's forecasts from each label, from the real values
         before it."""
@@ -197,6 +208,44 @@ def answer_table(
     series: Series,
     steps: int,
     future: dict[str, np.ndarray] | None = None,
+    widths: dict[str, tuple[float, np.ndarray]] | None = None,
 ) -> pd.DataFrame:
     """``search.forecasting.forecast_frame`` for the run's answer."""
-    return forecast_frame(answer, series, steps, "the answer", future)
+    return forecast_frame(answer, series, steps, "the answer", future, widths)
+
+
+def answer_widths(
+    out: str | Path, own: Series, steps: int, levels: tuple[float, ...]
+) -> dict[str, tuple[float, np.ndarray]] | None:
+    """The answer's interval half-widths at each level (``search.ensemble.intervals``): of a
+    one-step forecast, from its cross-fitted validation errors; of each of ``steps`` ahead,
+    from its errors run on from every validation origin of the run's series ``own``, scaled
+    as cross-fitting scaled step one. None for an answer saved without its errors."""
+    paths = OutDir(out)
+    if not paths.answer_residuals.exists():
+        return None
+    crossed = np.load(paths.answer_residuals)[:, 0]
+    info = json.loads(paths.answer_file.read_text())
+    split = int(info["split"])
+    end = len(own.values) if info.get("test_start") is None else int(info["test_start"])
+    origins = np.arange(split, end - steps + 1) if steps > 0 else np.arange(0)
+    runs = None
+    if len(origins):
+        at_split = load_answer(out, fit_end=split)
+        actual = own.values[origins[:, None] + np.arange(steps)]
+        runs = actual - at_split.paths(own, origins, steps)
+    widths = {}
+    for level in levels:
+        one = half_width(crossed, level)
+        if steps > 0 and runs is None:
+            raise UsageError(
+                f"no validation origin has {steps} values after it for the intervals of "
+                f"{steps} steps ahead; forecast fewer steps"
+            )
+        ahead = np.zeros(0)
+        if runs is not None:
+            first = half_width(runs[:, 0], level)
+            scale = one / first if first > 0 else 1.0
+            ahead = np.array([half_width(runs[:, k], level) for k in range(steps)]) * scale
+        widths[level_name(level)] = (one, ahead)
+    return widths
