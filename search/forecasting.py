@@ -213,6 +213,14 @@ def forecast_frame(
     return pd.concat([past, beyond], ignore_index=True)
 
 
+def stamp_text(stamp: Any) -> str:
+    """A time stamp as a person writes it: ``2008-06-01`` at midnight, else with its time."""
+    if isinstance(stamp, np.datetime64):
+        moment = pd.Timestamp(stamp)
+        return moment.strftime("%Y-%m-%d") if moment == moment.normalize() else str(moment)
+    return str(stamp)
+
+
 def dated_as_run(series: Series, info: dict[str, Any]) -> Series:
     """``series`` with its calendar starting where the saved run's did (``info``'s
     ``calendar_origin``) when its own time stamps hold no dates to place it by."""

@@ -192,3 +192,16 @@ def test_a_level_the_errors_cannot_support_is_refused_in_one_line(untested_run, 
     assert len(error.splitlines()) == 1 and "a 99.9 % interval needs at least 999" in error
     assert main(["forecast", str(out), "--levels", "80,120"]) == 2
     assert "each level is above 0 and below 100" in capsys.readouterr().err
+
+
+def test_the_report_draws_the_answer_s_forecast_with_its_bands(untested_run, tmp_path):
+    import shutil
+
+    out, _, _ = untested_run
+    copy = tmp_path / "run"
+    shutil.copytree(out, copy)
+    assert main(["report", str(copy)]) == 0
+    text = (copy / "report.md").read_text()
+    section = text.split("## The answer's forecast")[1].split("\n## ")[0]
+    assert "of the 7 steps past the end of the data with its 80 % and 95 % prediction" in section
+    assert (copy / "figures" / "answer.png").stat().st_size > 10_000

@@ -159,7 +159,7 @@ def _forecast_with_answer(args: argparse.Namespace, out: Path) -> int:
     from search.ensemble.intervals import parse_levels
     from search.ensemble.saved import answer_table, answer_widths, load_answer
     from search.files import write_csv
-    from search.forecasting import dated_as_run
+    from search.forecasting import dated_as_run, stamp_text
     from search.run.reading import load_run, run_series
 
     levels = parse_levels(args.levels)
@@ -184,7 +184,7 @@ def _forecast_with_answer(args: argparse.Namespace, out: Path) -> int:
     path = Path(args.output) if args.output else OutDir(out).forecast
     write_csv(table, path)
     past = table[table["kind"] == "one-step"]
-    end = series.time[-1] if series.time is not None else len(series.values) - 1
+    end = stamp_text(series.time[-1]) if series.time is not None else len(series.values) - 1
     networks = (
         ""
         if not answer.networks

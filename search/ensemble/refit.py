@@ -33,6 +33,7 @@ from search.ensemble.answer import Ensemble, answer_of, candidates_of
 from search.ensemble.intervals import cross_fitted_residuals
 from search.ensemble.saved import save_answer, save_network
 from search.files import replace_file
+from search.forecasting import stamp_text
 from search.inputs import Assembly, InputSpec
 from search.inputs.standalone import stand_alone
 from search.model.hypermodel import ForecastHyperModel
@@ -165,7 +166,7 @@ def _write(space: Space, series: Series, study: optuna.Study, out: Path, answer:
         "test_start": series.test_start if series.has_test else None,
         "seasons": list(series.seasons),
         "calendar_origin": series.calendar_origin,
-        "fitted_through": str(series.time[-1]) if series.time is not None else end - 1,
+        "fitted_through": stamp_text(series.time[-1]) if series.time is not None else end - 1,
         "refit": space.setting("refit"),
     }
     save_answer(out, answer, specs, end, about)

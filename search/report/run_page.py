@@ -19,6 +19,7 @@ from search.files import replace_file
 from search.outdir import OutDir
 from search.report import analysis, figures
 from search.report.answer import answer_section
+from search.report.answer_forecast import answer_forecast_section
 from search.report.forecast_figures import forecast_section, steps_section
 from search.report.headline import best_section, headline, reference_lines
 from search.report.markdown import escape, figure, table
@@ -52,6 +53,7 @@ def write_report(
     else:
         parts += [
             answer_section(answer_of(study), identity.yardstick),
+            answer_forecast_section(out, series),
             headline(identity, ranked),
             best_section(identity, records, ranked, out),
             _top(ranked, searched),
