@@ -26,7 +26,7 @@ LEVELS = (80, 95)
 def coverage(run: Path) -> dict[str, Any] | None:
     """The answer's test coverage, width and MSIS at each level; None without a test part."""
     from search.ensemble.answer import answer_of, candidates_of
-    from search.ensemble.intervals import cross_fitted_residuals, half_width
+    from search.ensemble.intervals import cross_fitted_residuals, half_width, test_coverage
     from search.run.reading import load_run
     from search.study import RunIdentity
     from search.study.forecasts import read_actuals
@@ -37,21 +37,13 @@ def coverage(run: Path) -> dict[str, Any] | None:
     answer = answer_of(study)
     if identity is None or actuals is None or actuals.test is None or answer is None:
         return None
-    candidates = {c.name: c for c in candidates_of(study, identity.folds)}
-    residuals = cross_fitted_residuals(list(candidates.values()), actuals)[:, 0]
-    forecast = sum(m.weight * candidates[m.name].forecasts.test[:, 0] for m in answer.members)
-    actual = actuals.test[:, 0]
-    scale = identity.yardstick.mase_scale or 1.0
-    found: dict[str, Any] = {"run": run.name, "test": len(actual), "errors": len(residuals)}
+    candidates = candidates_of(study, identity.folds)
+    weights = {m.name: m.weight for m in answer.members}
+    found = test_coverage(candidates, actuals, weights, identity.yardstick.mase_scale or 1.0)
+    residuals = cross_fitted_residuals(candidates, actuals)[:, 0]
     for level in LEVELS:
-        width = half_width(residuals, level)
-        low, high = forecast - width, forecast + width
-        found[f"coverage_{level}"] = float(np.mean((actual >= low) & (actual <= high)))
-        found[f"width_{level}"] = 2 * width
-        alpha = 1 - level / 100
-        penalty = (2 / alpha) * (np.maximum(low - actual, 0) + np.maximum(actual - high, 0))
-        found[f"msis_{level}"] = float(np.mean(2 * width + penalty) / scale)
-    return found
+        found[f"width_{level}"] = 2 * half_width(residuals, level)
+    return {"run": run.name, "test": len(actuals.test), "errors": len(residuals), **found}
 
 
 def table(rows: list[dict[str, Any]]) -> str:

@@ -250,6 +250,18 @@ def test_the_leaderboard_ranks_the_answer_and_its_weights_can_be_recomputed(test
     assert ensemble.val_mae == pytest.approx(np.mean([f.mean() for f in folds]), abs=1e-6)
     kept = study.user_attrs[rec.ENSEMBLE]
     assert [m["name"] for m in kept["members"]] == [m.name for m in ensemble.members]
+    # Its intervals on the test part: the share of test values inside them, by hand.
+    from search.ensemble.intervals import cross_fitted_residuals, half_width
+
+    width = half_width(cross_fitted_residuals(candidates, actuals)[:, 0], 80)
+    forecast = sum(m.weight * _test(candidates, m.name) for m in ensemble.members)[:, 0]
+    inside = np.mean(np.abs(actuals.test[:, 0] - forecast) <= width)
+    assert row["coverage_80"] == pytest.approx(inside, abs=1e-9)
+    assert 0 < row["coverage_80"] <= row["coverage_95"] <= 1 and row["msis_95"] > 0
+
+
+def _test(candidates: list[Candidate], name: str) -> np.ndarray:
+    return next(c.forecasts.test for c in candidates if c.name == name)
 
 
 def _valid(candidates: list[Candidate], name: str) -> np.ndarray:

@@ -74,8 +74,11 @@ def test_columns_are_rank_trial_status_score_parameters_then_training_facts():
         "mase",
         "model",
     ]
-    assert columns[-7:] == [
+    assert columns[-10:] == [
         "refit",
+        "coverage_80",
+        "coverage_95",
+        "msis_95",
         "epochs",
         "best_epoch",
         "last_val_mae",
@@ -83,7 +86,7 @@ def test_columns_are_rank_trial_status_score_parameters_then_training_facts():
         "train_seconds",
         "error",
     ]
-    parameters = columns[9:-7]
+    parameters = columns[9:-10]
     assert parameters == [
         "cell",
         "depth",

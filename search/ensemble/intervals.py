@@ -86,3 +86,32 @@ def parse_levels(text: str) -> tuple[float, ...]:
 def level_name(level: float) -> str:
     """``80`` for 80.0, ``97.5`` for 97.5: the suffix of ``lo_`` and ``hi_``."""
     return f"{level:g}"
+
+
+def test_coverage(
+    candidates: list[Candidate], actuals: Forecasts, members: dict[str, float], scale: float
+) -> dict[str, float]:
+    """How the answer's one-step intervals (``members``: its weights) did on the test part:
+    ``coverage_<level>``, the share of test values inside, and ``msis_95``, M4's mean scaled
+    interval score (the width plus 2/0.05 times how far a value falls outside, over
+    ``scale``, the MASE denominator; lower is better). Empty without a test part or a level
+    the validation errors cannot support."""
+    if actuals.test is None:
+        return {}
+    by_name = {c.name: c for c in candidates}
+    if any(by_name[name].forecasts.test is None for name in members):
+        return {}
+    residuals = cross_fitted_residuals(candidates, actuals)[:, 0]
+    forecast = sum(w * by_name[name].forecasts.test[:, 0] for name, w in members.items())
+    actual = actuals.test[:, 0]
+    found = {}
+    try:
+        for level in LEVELS:
+            width = half_width(residuals, level)
+            low, high = forecast - width, forecast + width
+            found[f"coverage_{level}"] = float(np.mean((actual >= low) & (actual <= high)))
+        outside = np.maximum(low - actual, 0) + np.maximum(actual - high, 0)
+        found["msis_95"] = float(np.mean(2 * width + outside * 2 / 0.05) / (scale or 1.0))
+    except UsageError:
+        return {}
+    return found

@@ -12,16 +12,29 @@ import numpy as np
 import optuna
 import pandas as pd
 
-from search.ensemble import Ensemble, answer_of
+from search.ensemble import Ensemble, answer_of, candidates_of
+from search.ensemble.intervals import test_coverage
 from search.files import write_csv
 from search.outdir import OutDir
 from search.states import SCORED, Status
 from search.study import RunIdentity, TrialRecord, read_records
+from search.study.forecasts import read_actuals
 from search.vocabulary import describe
 from search.yardstick import Yardstick
 
 LEADING = ["rank", "trial", "status", "val_mae", "test_mae", "skill", "test_skill", "mase", "model"]
-TRAILING = ["refit", "epochs", "best_epoch", "last_val_mae", "params", "train_seconds", "error"]
+# The answer's one-step prediction intervals on the test part (search.ensemble.intervals).
+INTERVALS = ["coverage_80", "coverage_95", "msis_95"]
+TRAILING = [
+    "refit",
+    *INTERVALS,
+    "epochs",
+    "best_epoch",
+    "last_val_mae",
+    "params",
+    "train_seconds",
+    "error",
+]
 FOLD_COLUMN = re.compile(r"fold_\d+_mae")
 
 # Rows that have a score, in the order they are ranked; the others follow by trial number.
@@ -40,9 +53,11 @@ def build_leaderboard(
     records: Sequence[TrialRecord],
     yardstick: Yardstick | None = None,
     ensemble: Ensemble | None = None,
+    intervals: dict[str, float] | None = None,
 ) -> pd.DataFrame:
     """One row per trial, best first, with a ``baseline`` row per baseline forecaster and
-    an ``ensemble`` row for the run's answer (its members and weights in ``model``).
+    an ``ensemble`` row for the run's answer (its members and weights in ``model``; the test
+    coverage of its intervals in ``intervals``' columns).
 
     ``rank`` numbers the completed and pruned trials and the ensemble by ``val_mae`` (the
     test part never ranks; the ensemble's is over the points its weights were chosen on);
@@ -75,6 +90,7 @@ def build_leaderboard(
             "val_mae": ensemble.val_mae,
             "test_mae": ensemble.test_mae,
             "refit": ensemble.refit if ensemble.test_mae is not None else None,
+            **(intervals or {}),
         }
         rows.append({**row, **dict(zip(folds, ensemble.fold_maes, strict=False))})
     table = pd.DataFrame(rows, columns=[*LEADING, *parameters, *folds, *TRAILING])
@@ -102,7 +118,15 @@ def rebuild_leaderboard(study: optuna.Study, out: str | Path) -> pd.DataFrame:
     """Write ``<out>/leaderboard.csv`` from what ``study`` holds, and return it."""
     identity = RunIdentity.read(study)
     yardstick = identity.yardstick if identity is not None else None
-    table = build_leaderboard(read_records(study), yardstick, answer_of(study))
+    answer = answer_of(study)
+    intervals = None
+    actuals = read_actuals(study)
+    if answer is not None and identity is not None and actuals is not None:
+        candidates = candidates_of(study, identity.folds)
+        weights = {m.name: m.weight for m in answer.members}
+        scale = identity.yardstick.mase_scale or 1.0
+        intervals = test_coverage(candidates, actuals, weights, scale)
+    table = build_leaderboard(read_records(study), yardstick, answer, intervals)
     write_leaderboard(table, OutDir(out).leaderboard)
     return table
 
