@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -22,44 +23,11 @@ from search.errors import DataError
 _TIME_NAMES = ("date", "time", "timestamp", "datetime", "ds")
 
 
-def read_csv_series(
-    path: str | Path,
-    column: str | None = None,
-    *,
-    time_column: str | None = None,
-    split: int | float | None = None,
-    test: int | float | None = None,
-    fill: str | None = None,
-    seasons: tuple[int, ...] | None = None,
-    features: tuple[str, ...] = (),
-    known: tuple[str, ...] = (),
-) -> Series:
-    """The series in ``column`` of a CSV file whose rows are in time order.
-
-    ``test`` is the test part at the end, as rows or a fraction (by default the last 10 %;
-    0 for none). ``split`` is the first validation row as an integer, or the training
-    fraction as a float in (0, 1); by default the 20 % of the series before the test part
-    validates. ``fill`` (``interpolate`` or ``previous``) fills missing values and gaps in
-    the time column; without it they are an error. A time column, given or found by name,
-    is kept for plots and forecasts, and gives the seasons unless ``seasons`` are given.
-    Daily stamps on weekdays only are a business calendar (``search.data.business``):
-    each row is a step, and a weekend or a holiday or two is no gap.
-    ``features`` are exogenous columns read beside the values; each must hold a number at
-    every time step (nothing fills them). ``known`` names those known in advance.
-    """
+def read_csv_series(path: str | Path, column: str | None = None, **options: Any) -> Series:
+    """The series in ``column`` of a CSV file whose rows are in time order; ``options`` are
+    ``table_series``'s (time column, parts, fill, seasons, features)."""
     path = Path(path)
-    return table_series(
-        read_table(path),
-        path,
-        column,
-        time_column=time_column,
-        split=split,
-        test=test,
-        fill=fill,
-        seasons=seasons,
-        features=features,
-        known=known,
-    )
+    return table_series(read_table(path), path, column, **options)
 
 
 def table_series(
@@ -75,8 +43,20 @@ def table_series(
     features: tuple[str, ...] = (),
     known: tuple[str, ...] = (),
 ) -> Series:
-    """As ``read_csv_series``, from a table of text already read (``path`` names it in
-    messages and in the series' name)."""
+    """The series in ``column`` of ``table``, a CSV file's text as read (``path`` names it
+    in messages and in the series' name).
+
+    ``test`` is the test part at the end, as rows or a fraction (by default the last 10 %;
+    0 for none). ``split`` is the first validation row as an integer, or the training
+    fraction as a float in (0, 1); by default the 20 % of the series before the test part
+    validates. ``fill`` (``interpolate`` or ``previous``) fills missing values and gaps in
+    the time column; without it they are an error. A time column, given or found by name
+    or by what it holds, is kept for plots and forecasts, and gives the seasons unless
+    ``seasons`` are given. Stamps of a business calendar (``search.data.business``) are a
+    step each: weekends, nights and a holiday or two are no gap. ``features`` are exogenous
+    columns read beside the values; each must hold a number at every time step (nothing
+    fills them). ``known`` names those known in advance.
+    """
     time_column = pick_time_column(table, time_column, column, path)
     column = _pick_column(table, column, time_column, path)
 
