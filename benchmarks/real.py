@@ -5,7 +5,7 @@ statsforecast's AutoETS, AutoTheta, MSTL and AutoARIMA.
     python benchmarks/real.py --budget 3m                  # every series, 3 minutes each
     python benchmarks/real.py --only a10,goog --budget 1m
     python benchmarks/real.py --reuse                      # the table again from kept runs
-    python benchmarks/real.py --space auto --out results/bench-real-auto  # no space file
+    python benchmarks/real.py --space auto   # no space file: into results/bench-real-auto
 
 Each series is written to a CSV file with its time stamps and searched as a user would
 search it: ``python -m search run spaces/lstm.py --data FILE --column y`` with the CSV's
@@ -270,7 +270,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--budget", default="3m", help="each search's wall-clock budget")
     parser.add_argument("--only", help="a comma list of series (default: all thirteen)")
-    parser.add_argument("--out", default="results/bench-real", type=Path)
+    parser.add_argument(
+        "--out", type=Path, help="where runs and tables go (default results/bench-real[-SPACE])"
+    )
     parser.add_argument("--reuse", action="store_true", help="keep series already measured")
     parser.add_argument(
         "--space",
@@ -279,6 +281,9 @@ def main() -> None:
         "space made from each series (run with no space file)",
     )
     args = parser.parse_args()
+    if args.out is None:
+        suffix = "" if args.space == "lstm" else f"-{args.space}"
+        args.out = Path(f"results/bench-real{suffix}")
     names = [s.name for s in SERIES]
     wanted = args.only.split(",") if args.only else names
     unknown = sorted(set(wanted) - set(names))

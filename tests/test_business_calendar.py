@@ -94,7 +94,11 @@ def test_a_daily_series_with_weekends_keeps_its_seasons_and_its_gaps(tmp_path):
 
     # A lone missing weekday is a gap in a series that has weekend rows.
     _write(path, days.difference(pd.DatetimeIndex(["2024-01-17"])))
-    with pytest.raises(DataError, match=r"has 1 missing time steps, the first after line 17"):
+    with pytest.raises(
+        DataError,
+        match=r"has 1 missing time steps, the first after line 17 .*\(it is no business "
+        r"calendar either: not trading days, nor opening hours",
+    ):
         read_csv_series(path, "y")
     filled = read_csv_series(path, "y", fill="previous")
     assert len(filled.values) == 300 and filled.seasons == (7, 365)

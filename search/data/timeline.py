@@ -175,8 +175,18 @@ def regularise(
             f"in runs of {CLOSED_DAYS + 1} or more; fewer are taken as holidays)"
         )
     if fill is None:
+        # Say which calendars were tried, so that a file of opening hours with a stray row
+        # is not taken for one with gaps to fill.
+        tried = (
+            ""
+            if business or time.dtype.kind != "M"
+            else (
+                " (it is no business calendar either: not trading days, nor opening hours on "
+                "weekdays or every day)"
+            )
+        )
         raise DataError(
-            f"{path}: time column {column!r} has {how_many} {what}, {where}; "
+            f"{path}: time column {column!r} has {how_many} {what}, {where}{tried}; "
             "use --fill interpolate or --fill previous to fill them"
         )
     # A stray time stamp (a year typed wrong) would otherwise make a grid of millions of
