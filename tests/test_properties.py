@@ -163,7 +163,7 @@ def _check_series(series: Series) -> None:
     assert isinstance(series, Series)
     length = len(series.values)
     assert length >= 2 and 0 < series.split < series.test_start <= length
-    assert series.values.dtype == np.float32 and np.isfinite(series.values).all()
+    assert series.values.dtype == np.float64 and np.isfinite(series.values).all()
     if series.time is not None:
         assert len(series.time) == length
         assert (np.diff(series.time) > np.diff(series.time).dtype.type(0)).all()

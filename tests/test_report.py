@@ -46,6 +46,7 @@ def test_the_report_has_every_section_and_its_figures(finished_run, capsys):
         "# Search report: tiny on course-exercise",
         "## Best configuration",
         "## Top 10 configurations",
+        "## The answer's forecast",
         "## The best configuration's forecast",
         "## Search history",
         "## What mattered",
@@ -63,6 +64,7 @@ def test_the_report_has_every_section_and_its_figures(finished_run, capsys):
     assert "**Chosen on validation: trial" in text and "There is no test part" in text
     figures = {p.name for p in (finished_run / "figures").iterdir()}
     assert figures == {
+        "answer.png",
         "forecast.png",
         "error.png",
         "history.png",
