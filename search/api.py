@@ -118,6 +118,9 @@ class Answer:
 
 def load(out: str | Path) -> Answer:
     """The answer a run saved in its out directory ``out``."""
+    from search._startup import quiet_imports
+
+    quiet_imports(debug=False)  # TensorFlow's start-up lines kept off a notebook's output
     from search.ensemble.saved import load_answer
 
     return Answer(Path(out), load_answer(out))
@@ -130,6 +133,9 @@ def hypermodel(space: Space | str | Path, **data: Any) -> ForecastHyperModel:
     its ``fit(hp, model)`` trains it and returns ``{"val_mae": ...}``, so a stock tuner can
     search it: ``kt.RandomSearch(search.hypermodel("spaces/lstm.py"), objective=
     kt.Objective("val_mae", "min"), max_trials=5)``."""
+    from search._startup import quiet_imports
+
+    quiet_imports(debug=False)
     from search.model.hypermodel import ForecastHyperModel
     from search.model.trainer import Trainer
     from search.space import load_space
