@@ -56,7 +56,7 @@ class Answer:
         ``future`` holds the known columns past its end, indexed by time stamp, for networks
         that read them ahead (``forecast --future``). ``levels`` (such as ``(80, 95)``) add
         the prediction intervals ``lo_80``, ``hi_80``, ... (``forecast --levels``)."""
-        from search.ensemble.saved import answer_table, answer_widths
+        from search.ensemble.saved import answer_table
         from search.run.reading import load_run, run_series
 
         if steps < 1:
@@ -64,7 +64,7 @@ class Answer:
         series = self.history(history)
         widths = None
         if levels:
-            widths = answer_widths(self.out, run_series(load_run(self.out)), steps, tuple(levels))
+            widths = self.saved.widths(run_series(load_run(self.out)), steps, tuple(levels))
             if widths is None:
                 raise UsageError(f"{self.out}: this answer was saved before intervals were")
         future_values = self._future(future, series, steps)
@@ -77,16 +77,14 @@ class Answer:
         self, future: pd.DataFrame | None, series: Series, steps: int
     ) -> dict[str, np.ndarray] | None:
         """The known columns of ``future`` at the time stamps the forecast reads them at."""
-        from search.forecasting import continue_time, future_rows
+        from search.forecasting import future_stamps
 
-        specs = [network.spec for _, network in self.saved.networks]
-        rows = max([future_rows(spec, steps) for spec in specs], default=0)
-        if future is None or not rows:
+        stamps = future_stamps(self.saved.specs, series, steps)
+        if future is None or stamps is None:
             return None
-        time = series.time if series.time is not None else np.arange(len(series.values))
-        stamps = pd.Index(continue_time(time, rows))
+        stamps = pd.Index(stamps)
         found = {}
-        for name in dict.fromkeys(k for spec in specs for k in spec.known):
+        for name in self.saved.known:
             if name not in future.columns:
                 raise DataError(f"future has no column {name!r}, which the forecast reads ahead")
             values = future[name].reindex(stamps)
@@ -105,13 +103,15 @@ class Answer:
 
         if history is None:
             return run_series(load_run(self.out))
-        column = str(self.saved.info.get("column") or _column(self.saved.info["data"]))
-        specs = [network.spec for _, network in self.saved.networks]
-        features = tuple(dict.fromkeys(f for spec in specs for f in spec.features))
-        known = tuple(dict.fromkeys(k for spec in specs for k in spec.known))
+        column = _column(self.saved.info["data"])
         table = _as_text(history, column)
         series = table_series(
-            table, Path("history"), column, test=0, features=features, known=known
+            table,
+            Path("history"),
+            column,
+            test=0,
+            features=self.saved.features,
+            known=self.saved.known,
         )
         return dated_as_run(series, self.saved.info)
 

@@ -84,18 +84,37 @@ class Network:
     def ahead(
         self, series: Series, steps: int, future: dict[str, np.ndarray] | None = None
     ) -> np.ndarray:
-        return ahead(self.model, self.spec, series, steps, future)
+        """``steps`` values beyond the end: the network's own ``horizon`` at a time, fed back
+        as inputs only beyond it; known columns read from ``future`` (``future_rows`` of
+        each, by name)."""
+        self._check_known_ahead()
+        rows = future_rows(self.spec, steps)
+        missing = [name for name in self.spec.known if future is None or name not in future]
+        if missing:
+            raise UsageError(
+                f"the model reads {', '.join(missing)} ahead: give their next {rows} values "
+                "with --future FILE.csv"
+            )
+        # The series run on past its end, its known columns from the future: ``paths``
+        # reads its real values before the end and its own forecasts after.
+        extended = dataclasses.replace(
+            series,
+            values=np.r_[series.values.astype("float64"), np.full(rows or steps, np.nan)],
+            time=None,
+            filled=None,
+            causal=None,
+            features={
+                name: np.r_[series.features[name], np.asarray(future[name], "float64")[:rows]]
+                for name in self.spec.known
+            },
+        )
+        return self.paths(extended, np.array([len(series.values)]), steps)[0]
 
     def paths(self, series: Series, origins: np.ndarray, steps: int) -> np.ndarray:
-        """``(n, steps)``: from each origin inside the series, ``steps`` on, each forecast
-        fed back as an input (known columns and calendar read from the series)."""
+        """``(n, steps)``: from each origin, ``steps`` on, the network's own ``horizon`` at a
+        time fed back as inputs (known columns and calendar read from the series)."""
+        self._check_known_ahead()
         spec = self.spec
-        unknown = [name for name in spec.features if name not in spec.known]
-        if unknown:
-            raise UsageError(
-                f"the model reads {', '.join(unknown)}, whose values ahead are not known: it "
-                "has no forecasts of several steps, nor their intervals"
-            )
         origins = np.asarray(origins, dtype="int64")
         blocks = -(-steps // spec.horizon)
         width = spec.history
@@ -108,9 +127,19 @@ class Network:
             raw = raw_inputs(spec, series, origins + at)
             raw["history"] = buffer[:, at : at + width].astype("float32")
             inputs = raw["history"] if spec.plain else raw
-            output = np.asarray(self.model.predict(inputs, batch_size=4096, verbose=0), "float64")
+            output = np.asarray(self.model.predict_on_batch(inputs), "float64")
             buffer[:, width + at : width + at + spec.horizon] = output.reshape(len(origins), -1)
         return buffer[:, width : width + steps]
+
+    def _check_known_ahead(self) -> None:
+        """Refuse to run on past a point when a column the network reads is not known
+        there."""
+        unknown = [name for name in self.spec.features if name not in self.spec.known]
+        if unknown:
+            raise UsageError(
+                f"the model reads {', '.join(unknown)}, whose values beyond the series are "
+                "not known; forecast with --steps 0, or give --data with rows that hold them"
+            )
 
 
 def future_rows(spec: InputSpec, steps: int) -> int:
@@ -119,49 +148,18 @@ def future_rows(spec: InputSpec, steps: int) -> int:
     return -(-steps // spec.horizon) * spec.horizon if spec.known else 0
 
 
-def ahead(
-    model: keras.Model,
-    spec: InputSpec,
-    series: Series,
-    steps: int,
-    future: dict[str, np.ndarray] | None = None,
-) -> np.ndarray:
-    """``steps`` values beyond the end: the model's own ``horizon`` at a time, fed back as
-    inputs only beyond it. A model that reads known columns reads their ``future`` values
-    (``future_rows`` of each, by name)."""
-    unknown = [name for name in spec.features if name not in spec.known]
-    if unknown:
-        raise UsageError(
-            f"the model reads {', '.join(unknown)}, whose values beyond the series are not "
-            "known; forecast with --steps 0, or give --data with rows that hold them"
-        )
-    rows = future_rows(spec, steps)
-    missing = [name for name in spec.known if future is None or name not in future]
-    if missing:
-        raise UsageError(
-            f"the model reads {', '.join(missing)} ahead: give their next {rows} values with "
-            "--future FILE.csv"
-        )
-    length = len(series.values)
-    blocks = -(-steps // spec.horizon)
-    extended = dataclasses.replace(
-        series,
-        values=np.r_[series.values.astype("float64"), np.full(blocks * spec.horizon, np.nan)],
-        time=None,
-        filled=None,
-        causal=None,
-        features={
-            name: np.r_[series.features[name], np.asarray(future[name], "float64")[:rows]]
-            for name in spec.features
-        },
-    )
-    for block in range(blocks):
-        label = length + block * spec.horizon
-        raw = raw_inputs(spec, extended, np.array([label]))
-        inputs = raw["history"] if spec.plain else raw
-        forecast = np.asarray(model.predict_on_batch(inputs), "float64").reshape(-1)
-        extended.values[label : label + spec.horizon] = forecast[: spec.horizon]
-    return extended.values[length : length + steps].copy()
+def future_stamps(specs: list[InputSpec], series: Series, steps: int) -> np.ndarray | None:
+    """The time stamps past the end of ``series`` at which networks reading ``specs`` read
+    their known columns over a forecast of ``steps``; None when none reads any."""
+    rows = max([future_rows(spec, steps) for spec in specs], default=0)
+    if not rows:
+        return None
+    return continue_time(_times(series), rows)
+
+
+def _times(series: Series) -> np.ndarray:
+    """The series' time stamps, or its positions where it has none."""
+    return series.time if series.time is not None else np.arange(len(series.values))
 
 
 def forecast_frame(
@@ -184,7 +182,7 @@ def forecast_frame(
             f"{series.name} has {len(values)} values; {what} reads the last {first}, so it "
             f"needs more than {first}"
         )
-    time = series.time if series.time is not None else np.arange(len(values))
+    time = _times(series)
     labels = forecaster.labels(series)
     past = pd.DataFrame(
         {

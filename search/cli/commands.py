@@ -157,7 +157,7 @@ def forecast(args: argparse.Namespace) -> int:
 def _forecast_with_answer(args: argparse.Namespace, out: Path) -> int:
     from search.data import DataSource
     from search.ensemble.intervals import parse_levels
-    from search.ensemble.saved import answer_table, answer_widths, load_answer
+    from search.ensemble.saved import answer_table, load_answer
     from search.files import write_csv
     from search.forecasting import dated_as_run, stamp_text
     from search.run.reading import load_run, run_series
@@ -166,18 +166,17 @@ def _forecast_with_answer(args: argparse.Namespace, out: Path) -> int:
     answer = load_answer(out)
     own = series = run_series(load_run(out, storage=args.storage))
     if args.data:
-        specs = [network.spec for _, network in answer.networks]
         series = DataSource(
             args.data,
             column=args.column,
             time_column=args.time_column,
             fill=args.fill,
-            features=tuple(dict.fromkeys(f for spec in specs for f in spec.features)),
-            known=tuple(dict.fromkeys(k for spec in specs for k in spec.known)),
+            features=answer.features,
+            known=answer.known,
         ).load()
         series = dated_as_run(series, answer.info)
-    future = _future(args, [network.spec for _, network in answer.networks], series)
-    widths = answer_widths(out, own, args.steps, levels)
+    future = _future(args, answer.specs, series)
+    widths = answer.widths(own, args.steps, levels)
     if widths is None:
         print("note: no intervals: this answer was saved before they were", file=sys.stderr)
     table = answer_table(answer, series, args.steps, future, widths)
@@ -209,17 +208,14 @@ def _future(
 ) -> dict[str, np.ndarray] | None:
     """The known columns' values past the end that ``--future`` gives, at the time stamps
     the forecast reads them at; None without the option or a network that reads them."""
-    import numpy as np
-
     from search.data.future import read_future
-    from search.forecasting import continue_time, future_rows
+    from search.forecasting import future_stamps
 
-    rows = max([future_rows(spec, args.steps) for spec in specs], default=0)
-    known = tuple(dict.fromkeys(name for spec in specs for name in spec.known))
-    if args.future is None or not rows:
+    stamps = future_stamps(specs, series, args.steps)
+    if args.future is None or stamps is None:
         return None
-    time = series.time if series.time is not None else np.arange(len(series.values))
-    return read_future(args.future, known, continue_time(time, rows))
+    known = tuple(dict.fromkeys(name for spec in specs for name in spec.known))
+    return read_future(args.future, known, stamps)
 
 
 def reproduce_trial(args: argparse.Namespace) -> int:

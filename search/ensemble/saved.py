@@ -98,11 +98,31 @@ class SavedAnswer:
     networks: list[tuple[float, Network]] = field(default_factory=list)
     statistical: list[tuple[float, str]] = field(default_factory=list)
     fit_end: int | None = None
-    _fits: dict[tuple[int, str], Baseline] = field(default_factory=dict, repr=False)
+    # The answer's cross-fitted validation errors (answer/residuals.npy), for its intervals;
+    # None for an answer saved before they were kept.
+    residuals: np.ndarray | None = field(default=None, repr=False)
+    # Each statistical member fitted once per series; the series is kept with its fit, so
+    # that its id is not reused by another while the fit is cached.
+    _fits: dict[tuple[int, str], tuple[Series, Baseline]] = field(default_factory=dict, repr=False)
 
     def describe(self) -> str:
         """``0.60 arima + 0.25 trial 12 + ...``: its members, heaviest first."""
         return " + ".join(f"{m['weight']:.2f} {m['name']}" for m in self.info["members"])
+
+    @property
+    def specs(self) -> list[InputSpec]:
+        """What each network reads."""
+        return [network.spec for _, network in self.networks]
+
+    @property
+    def features(self) -> tuple[str, ...]:
+        """The feature columns its networks read, each once."""
+        return tuple(dict.fromkeys(name for spec in self.specs for name in spec.features))
+
+    @property
+    def known(self) -> tuple[str, ...]:
+        """Those of them known ahead."""
+        return tuple(dict.fromkeys(name for spec in self.specs for name in spec.known))
 
     def reach(self, series: Series) -> int:
         """How many values before a point the members read: forecasts start there."""
@@ -156,7 +176,8 @@ class SavedAnswer:
     def _fitted(self, name: str, series: Series) -> Baseline:
         key = (id(series), name)
         if key in self._fits:
-            return self._fits[key]
+            return self._fits[key][1]
+        given = series
         seasons = self.info.get("seasons")
         if seasons is not None:  # the run's, which --season may have given
             series = dataclasses.replace(series, seasons=tuple(seasons))
@@ -172,8 +193,44 @@ class SavedAnswer:
                 f"{series.name}: the answer's member {name!r} cannot be fitted on its "
                 f"{end} values ({exc}); give a longer history"
             ) from None
-        self._fits[key] = baseline
+        self._fits[key] = (given, baseline)
         return baseline
+
+    def widths(
+        self, own: Series, steps: int, levels: tuple[float, ...]
+    ) -> dict[str, tuple[float, np.ndarray]] | None:
+        """Its interval half-widths at each level (``search.ensemble.intervals``): of a
+        one-step forecast, from its cross-fitted validation errors; of each of ``steps``
+        ahead, from its errors run on from every validation origin of the run's series
+        ``own`` (its statistical members fitted before validation), scaled as cross-fitting
+        scaled step one. None for an answer saved without its errors."""
+        if self.residuals is None:
+            return None
+        crossed = self.residuals[:, 0]
+        split = int(self.info["split"])
+        test_start = self.info.get("test_start")
+        end = len(own.values) if test_start is None else int(test_start)
+        runs = None
+        if steps > 0:
+            origins = np.arange(split, end - steps + 1)
+            if not len(origins):
+                raise UsageError(
+                    f"no validation origin has {steps} values after it for the intervals of "
+                    f"{steps} steps ahead; forecast fewer steps"
+                )
+            before = dataclasses.replace(self, fit_end=split, _fits={})
+            actual = own.values[origins[:, None] + np.arange(steps)]
+            runs = actual - before.paths(own, origins, steps)
+        found = {}
+        for level in levels:
+            one = half_width(crossed, level)
+            ahead = np.zeros(0)
+            if runs is not None:
+                first = half_width(runs[:, 0], level)
+                scale = one / first if first > 0 else 1.0
+                ahead = np.array([half_width(runs[:, k], level) for k in range(steps)]) * scale
+            found[level_name(level)] = (one, ahead)
+        return found
 
 
 def load_answer(out: str | Path, fit_end: int | None = None) -> SavedAnswer:
@@ -192,7 +249,8 @@ def load_answer(out: str | Path, fit_end: int | None = None) -> SavedAnswer:
     changed = [f"{k} {made[k]} (now {v})" for k, v in now.items() if made.get(k, v) != v]
     if changed:
         print(f"warning: the answer was made with {', '.join(changed)}", file=sys.stderr)
-    answer = SavedAnswer(info, fit_end=fit_end)
+    residuals = np.load(paths.answer_residuals) if paths.answer_residuals.exists() else None
+    answer = SavedAnswer(info, fit_end=fit_end, residuals=residuals)
     for member in info["members"]:
         if "file" in member:
             model = keras.saving.load_model(folder / member["file"], safe_mode=True, compile=False)
@@ -212,40 +270,3 @@ def answer_table(
 ) -> pd.DataFrame:
     """``search.forecasting.forecast_frame`` for the run's answer."""
     return forecast_frame(answer, series, steps, "the answer", future, widths)
-
-
-def answer_widths(
-    out: str | Path, own: Series, steps: int, levels: tuple[float, ...]
-) -> dict[str, tuple[float, np.ndarray]] | None:
-    """The answer's interval half-widths at each level (``search.ensemble.intervals``): of a
-    one-step forecast, from its cross-fitted validation errors; of each of ``steps`` ahead,
-    from its errors run on from every validation origin of the run's series ``own``, scaled
-    as cross-fitting scaled step one. None for an answer saved without its errors."""
-    paths = OutDir(out)
-    if not paths.answer_residuals.exists():
-        return None
-    crossed = np.load(paths.answer_residuals)[:, 0]
-    info = json.loads(paths.answer_file.read_text())
-    split = int(info["split"])
-    end = len(own.values) if info.get("test_start") is None else int(info["test_start"])
-    origins = np.arange(split, end - steps + 1) if steps > 0 else np.arange(0)
-    runs = None
-    if len(origins):
-        at_split = load_answer(out, fit_end=split)
-        actual = own.values[origins[:, None] + np.arange(steps)]
-        runs = actual - at_split.paths(own, origins, steps)
-    widths = {}
-    for level in levels:
-        one = half_width(crossed, level)
-        if steps > 0 and runs is None:
-            raise UsageError(
-                f"no validation origin has {steps} values after it for the intervals of "
-                f"{steps} steps ahead; forecast fewer steps"
-            )
-        ahead = np.zeros(0)
-        if runs is not None:
-            first = half_width(runs[:, 0], level)
-            scale = one / first if first > 0 else 1.0
-            ahead = np.array([half_width(runs[:, k], level) for k in range(steps)]) * scale
-        widths[level_name(level)] = (one, ahead)
-    return widths

@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 
 from search.data import Series
+from search.ensemble.intervals import LEVELS
 from search.errors import UsageError
 from search.outdir import OutDir
 from search.plotting import WIDE, plt, save
@@ -17,7 +18,6 @@ from search.report.markdown import figure
 # longest season up to this many steps.
 STEPS = 30
 LONGEST = 400
-LEVELS = (80.0, 95.0)
 
 
 def answer_forecast_section(out: Path, series: Series | None) -> str:
@@ -25,12 +25,12 @@ def answer_forecast_section(out: Path, series: Series | None) -> str:
     paths = OutDir(out)
     if series is None or not paths.answer_file.exists():
         return ""
-    from search.ensemble.saved import answer_table, answer_widths, load_answer
+    from search.ensemble.saved import answer_table, load_answer
 
     steps = max([s for s in series.seasons if s <= LONGEST], default=STEPS)
     try:
         answer = load_answer(out)
-        widths = answer_widths(out, series, steps, LEVELS)
+        widths = answer.widths(series, steps, LEVELS)
         table = answer_table(answer, series, steps, None, widths)
     except UsageError as exc:
         return f"## The answer's forecast\n\nNot drawn: {exc}"
