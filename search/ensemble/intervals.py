@@ -110,8 +110,10 @@ def test_coverage(
             width = half_width(residuals, level)
             low, high = forecast - width, forecast + width
             found[f"coverage_{level}"] = float(np.mean((actual >= low) & (actual <= high)))
-        outside = np.maximum(low - actual, 0) + np.maximum(actual - high, 0)
-        found["msis_95"] = float(np.mean(2 * width + outside * 2 / 0.05) / (scale or 1.0))
+            if level == 95:
+                outside = np.maximum(low - actual, 0) + np.maximum(actual - high, 0)
+                score = np.mean(2 * width + outside * 2 / 0.05) / (scale or 1.0)
+                found["msis_95"] = float(score)
     except UsageError:
         return {}
     return found

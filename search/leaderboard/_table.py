@@ -12,7 +12,7 @@ import numpy as np
 import optuna
 import pandas as pd
 
-from search.ensemble import Ensemble, answer_of, candidates_of
+from search.ensemble import Ensemble, candidates_of, choose
 from search.ensemble.intervals import test_coverage
 from search.files import write_csv
 from search.outdir import OutDir
@@ -118,14 +118,16 @@ def rebuild_leaderboard(study: optuna.Study, out: str | Path) -> pd.DataFrame:
     """Write ``<out>/leaderboard.csv`` from what ``study`` holds, and return it."""
     identity = RunIdentity.read(study)
     yardstick = identity.yardstick if identity is not None else None
-    answer = answer_of(study)
-    intervals = None
     actuals = read_actuals(study)
-    if answer is not None and identity is not None and actuals is not None:
+    answer = intervals = None
+    if identity is not None and actuals is not None:
+        # Read once, for the answer and for how its intervals did (as ``answer_of`` reads).
         candidates = candidates_of(study, identity.folds)
-        weights = {m.name: m.weight for m in answer.members}
-        scale = identity.yardstick.mase_scale or 1.0
-        intervals = test_coverage(candidates, actuals, weights, scale)
+        answer = choose(candidates, actuals)
+        if answer is not None:
+            weights = {m.name: m.weight for m in answer.members}
+            scale = identity.yardstick.mase_scale or 1.0
+            intervals = test_coverage(candidates, actuals, weights, scale)
     table = build_leaderboard(read_records(study), yardstick, answer, intervals)
     write_leaderboard(table, OutDir(out).leaderboard)
     return table
