@@ -179,7 +179,7 @@ def regularise(
         # is not taken for one with gaps to fill.
         tried = (
             ""
-            if business or time.dtype.kind != "M"
+            if business is not None or time.dtype.kind != "M"
             else (
                 " (it is no business calendar either: not trading days, nor opening hours on "
                 "weekdays or every day)"

@@ -23,6 +23,7 @@ space as a file a user can read, copy into ``spaces/`` and edit.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -88,7 +89,8 @@ def _text(
     back: tuple[int, int],
     calendar: bool,
 ) -> str:
-    data = {k: v for k, v in _data_settings(source).items() if v not in (None, (), [])}
+    # The data settings as given: the space file names the series it was made from.
+    data = {k: v for k, v in dataclasses.asdict(source).items() if v not in (None, ())}
     lines = [f"    name={name!r},"]
     lines += [f"    {key}={value!r}," for key, value in data.items()]
     window = f"Choice{windows}" if len(windows) > 1 else str(windows[0])
@@ -126,21 +128,6 @@ def _text(
     )
     imports = "from search import Boolean, Choice, Float, Int, Space\n\n"
     return header + imports + "space = Space(\n" + "\n".join(lines) + "\n)\n"
-
-
-def _data_settings(source: DataSource) -> dict[str, object]:
-    """The data settings as a space file writes them."""
-    return {
-        "data": source.data,
-        "column": source.column,
-        "time_column": source.time_column,
-        "split": source.split,
-        "test": source.test,
-        "fill": source.fill,
-        "season": list(source.season) if source.season else source.season,
-        "features": list(source.features),
-        "known": list(source.known),
-    }
 
 
 def write_auto_space(settings: dict[str, object], folder: Path | None) -> tuple[Path, AutoSpace]:
